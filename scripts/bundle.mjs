@@ -1,0 +1,40 @@
+// Bundles a package's executables with esbuild: `node scripts/bundle.mjs <packageRoot>`.
+// Each entry of the package.json "bin" map ("name": "dist/name.mjs") is built from
+// src/bin/<name>.ts. Output is ESM with code splitting, so modules that a command loads
+// lazily (the OpenTelemetry SDK, gRPC) stay in their own chunks, off the start path.
+import { build } from 'esbuild';
+import { chmod, readFile, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+
+const root = resolve(process.argv[2] ?? '.');
+const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'));
+const names = Object.keys(pkg.bin ?? {});
+if (names.length === 0) throw new Error(`${root}: package.json has no "bin" map`);
+
+// Native addons and packages that locate files relative to their own install stay external.
+const external = ['better-sqlite3', 'koffi', 'bcrypt', 'cpu-features', 'ssh2'];
+
+await rm(join(root, 'dist'), { recursive: true, force: true });
+await build({
+  entryPoints: Object.fromEntries(names.map((n) => [n, join(root, 'src', 'bin', `${n}.ts`)])),
+  outdir: join(root, 'dist'),
+  outExtension: { '.js': '.mjs' },
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: 'linked',
+  external,
+  logLevel: 'warning',
+  banner: {
+    // CommonJS dependencies inside an ESM bundle still call require() for builtins.
+    js: "import { createRequire as __berthCreateRequire } from 'node:module'; const require = __berthCreateRequire(import.meta.url);",
+  },
+});
+for (const n of names) {
+  const out = join(root, pkg.bin[n]);
+  const body = await readFile(out, 'utf8');
+  if (!body.startsWith('#!')) await writeFile(out, `#!/usr/bin/env node\n${body}`);
+  await chmod(out, 0o755);
+}
