@@ -39,8 +39,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
-step "npm ci"
-npm ci --no-audit --no-fund
+# `npm install` with the committed lock, not `npm ci`: npm 11 writes lockfiles without the
+# other platforms' optional packages (rollup's, esbuild's) and `npm ci` then refuses them.
+step "npm install (from package-lock.json)"
+npm install --no-audit --no-fund
 
 export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
 step "build (native parts and bundles)"
