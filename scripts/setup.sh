@@ -27,7 +27,7 @@ APT_PACKAGES=(
   golang-github-containerd-containerd-dev         # upstream .proto files for the wire-format check
   busybox-static                                  # the test images and test rootfs
   iproute2 iptables containernetworking-plugins   # networking
-  uidmap kmod jq sqlite3 tini
+  uidmap kmod jq sqlite3 tini openssl python3 tar
 )
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
@@ -61,7 +61,7 @@ for pkg in libs/* services/* tools/*; do
 done
 
 step "test images (built locally from busybox-static)"
-berth-test-images ensure
+berth-test-images >/dev/null
 
 if [ -x ../shared/vmtest/run-in-vm.sh ]; then
   step "cgroup v2 test guest (user-mode Linux)"
