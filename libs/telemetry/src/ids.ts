@@ -1,0 +1,20 @@
+import { randomFillSync } from 'node:crypto';
+
+// Ids come from a pooled random buffer: one getrandom() per 256 ids instead of one per span.
+const POOL_BYTES = 4096;
+const pool = Buffer.alloc(POOL_BYTES);
+let offset = POOL_BYTES;
+
+function randomHex(bytes: number): string {
+  if (offset + bytes > POOL_BYTES) {
+    randomFillSync(pool);
+    offset = 0;
+  }
+  const hex = pool.toString('hex', offset, offset + bytes);
+  offset += bytes;
+  // An all-zero id is invalid in W3C trace context; the odds are 2^-64, but never emit one.
+  return /^0+$/.test(hex) ? randomHex(bytes) : hex;
+}
+
+export const newTraceId = (): string => randomHex(16);
+export const newSpanId = (): string => randomHex(8);

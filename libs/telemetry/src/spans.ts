@@ -1,0 +1,79 @@
+import {
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type Context,
+  type Span,
+  type Tracer,
+} from '@opentelemetry/api';
+import { nsToHrTime } from './clock';
+
+/**
+ * Runs `fn` in a new active span named `name`, ends the span when `fn` returns or its promise
+ * settles, and records a thrown error as an exception event with status ERROR before
+ * rethrowing it.
+ */
+export function withSpan<T>(
+  tracer: Tracer,
+  name: string,
+  attributes: Attributes,
+  fn: (span: Span) => T,
+): T {
+  return tracer.startActiveSpan(name, { attributes }, (span) => {
+    const fail = (err: unknown): never => {
+      span.recordException(err instanceof Error ? err : String(err));
+      span.setStatus({
+        code: SpanStatusCode.ERROR,
+        message: err instanceof Error ? err.message : String(err),
+      });
+      span.end();
+      throw err;
+    };
+    let result: T;
+    try {
+      result = fn(span);
+    } catch (err) {
+      return fail(err);
+    }
+    if (result instanceof Promise) {
+      return result.then((value: unknown) => {
+        span.end();
+        return value;
+      }, fail) as T;
+    }
+    span.end();
+    return result;
+  });
+}
+
+export interface ExternalSpan {
+  name: string;
+  /** Start, in nanoseconds since the Unix epoch (CLOCK_REALTIME). */
+  startNs: bigint;
+  endNs: bigint;
+  attributes?: Attributes;
+}
+
+const externalTracer = () => trace.getTracer('@berth/telemetry');
+
+/**
+ * Records spans whose timestamps were measured elsewhere (e.g. by the native launcher between
+ * fork and execve) as children of the span active in `parentCtx`. All are validated before any
+ * is recorded, so bad input records nothing.
+ */
+export function recordExternalSpans(parentCtx: Context, spans: readonly ExternalSpan[]): void {
+  for (const s of spans) {
+    if (s.endNs < s.startNs || s.startNs < 0n) {
+      throw new RangeError(`external span "${s.name}": invalid interval ${s.startNs}..${s.endNs}`);
+    }
+  }
+  const tracer = externalTracer();
+  for (const s of spans) {
+    const span = tracer.startSpan(
+      s.name,
+      { startTime: nsToHrTime(s.startNs), ...(s.attributes ? { attributes: s.attributes } : {}) },
+      parentCtx,
+    );
+    span.end(nsToHrTime(s.endNs));
+  }
+}
