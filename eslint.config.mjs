@@ -5,7 +5,16 @@ import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/build/**', '**/node_modules/**', '**/.nx/**', '**/*.cjs'] },
+  {
+    ignores: [
+      '**/dist/**',
+      '**/build/**',
+      '**/node_modules/**',
+      '**/.nx/**',
+      '**/*.cjs',
+      '**/src/generated/**',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     // Source and tests only: per-package config files legitimately import the root's.

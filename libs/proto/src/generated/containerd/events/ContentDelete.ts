@@ -1,0 +1,9 @@
+// Original file: proto/containerd/events/content.proto
+
+export interface ContentDelete {
+  digest?: string;
+}
+
+export interface ContentDelete__Output {
+  digest: string;
+}

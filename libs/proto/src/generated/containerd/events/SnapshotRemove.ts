@@ -1,0 +1,9 @@
+// Original file: proto/containerd/events/snapshot.proto
+
+export interface SnapshotRemove {
+  key?: string;
+}
+
+export interface SnapshotRemove__Output {
+  key: string;
+}

@@ -1,0 +1,9 @@
+// Original file: null
+
+export interface FieldMask {
+  paths?: string[];
+}
+
+export interface FieldMask__Output {
+  paths: string[];
+}
