@@ -1,0 +1,2 @@
+export { startPeer, waitForUnixSocket, type PeerProcess } from './process';
+export { startUpstreamContainerd, type UpstreamContainerd } from './containerd';
