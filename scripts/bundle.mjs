@@ -32,9 +32,15 @@ await build({
     js: "import { createRequire as __berthCreateRequire } from 'node:module'; const require = __berthCreateRequire(import.meta.url);",
   },
 });
+// NODE_EXTRA_CA_CERTS makes Node read a CA bundle at start-up (about 50 ms here). Short-lived
+// executables never speak TLS, so they drop it; daemons (package.json "berth": {"daemons": [...]})
+// keep it because they pull from registries over HTTPS.
+const daemons = new Set(pkg.berth?.daemons ?? []);
 for (const n of names) {
   const out = join(root, pkg.bin[n]);
-  const body = await readFile(out, 'utf8');
-  if (!body.startsWith('#!')) await writeFile(out, `#!/usr/bin/env node\n${body}`);
+  const shebang = daemons.has(n)
+    ? '#!/usr/bin/env node'
+    : '#!/usr/bin/env -S -u NODE_EXTRA_CA_CERTS node';
+  await writeFile(out, `${shebang}\n${await readFile(out, 'utf8')}`);
   await chmod(out, 0o755);
 }
