@@ -64,8 +64,8 @@ step "test images (built locally from busybox-static)"
 berth-test-images >/dev/null
 
 if [ -x ../shared/vmtest/run-in-vm.sh ]; then
-  step "cgroup v2 test guest (user-mode Linux)"
-  ../shared/vmtest/run-in-vm.sh --install >/dev/null
+  step "cgroup v2 test guest (../shared/vmtest)"
+  scripts/vmtest.sh --install >/dev/null
 fi
 
 if [ "$START" = 1 ]; then
