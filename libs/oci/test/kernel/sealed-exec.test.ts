@@ -1,0 +1,26 @@
+// CVE-2019-5736: the launcher runs from a sealed anonymous copy, so a container process
+// that opens /proc/<launcher>/exe can never reach (or overwrite) the binary on the host.
+import { spawn } from 'node:child_process';
+import { openSync, readlinkSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { nativeBinary } from '../../src/native/locate';
+
+describe('launcher binary', { tags: ['kernel'] }, () => {
+  it('re-executes itself from a sealed memfd before reading the plan', async () => {
+    const child = spawn(nativeBinary('berth-launch'), [], {
+      stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
+    });
+    try {
+      let exe = '';
+      for (let i = 0; i < 200 && !exe.startsWith('/memfd:'); i++) {
+        await new Promise((r) => setTimeout(r, 5));
+        exe = readlinkSync(`/proc/${child.pid}/exe`);
+      }
+      expect(exe).toBe('/memfd:berth-launch (deleted)');
+      // Sealed: even root cannot open it for writing.
+      expect(() => openSync(`/proc/${child.pid}/exe`, 'r+')).toThrow(/EPERM|ETXTBSY|EACCES/);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+});

@@ -1,0 +1,362 @@
+#!/usr/bin/env node
+// Benchmarks berth's OCI runtime against runc and crun in one run: the latency of `run` and
+// of create+start+delete for a minimal spec and a Docker-like spec (Docker's 14 default
+// capabilities, masked/readonly paths, the default seccomp profile). berth is measured twice:
+// the bundled berth-runc CLI, and @berth/oci's Runtime called from this already running
+// Node process. Prints medians (ms) and ratios; --out writes them as JSON.
+//
+//   node tools/bench/runtime.mjs [--runs 20] [--out tools/bench/results/runtime.json]
+//
+// Needs root, runc, crun, busybox-static, a built CLI (node scripts/bundle.mjs services/runtime)
+// and launcher (make -C libs/oci/native). crun refuses this hybrid cgroup host, so its runs
+// happen in a private mount namespace where /sys/fs/cgroup/unified is unmounted (a worker
+// process of this script, under unshare -m).
+import { execFileSync, spawn } from 'node:child_process';
+import {
+  chmod,
+  mkdir,
+  mkdtemp,
+  readFile,
+  rm,
+  rmdir,
+  symlink,
+  copyFile,
+  writeFile,
+} from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { build } from 'esbuild';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const BERTH_RUNC = join(repoRoot, 'services/runtime/dist/berth-runc.mjs');
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '20' },
+    out: { type: 'string' },
+    // Internal: measure one runtime in this process and print JSON (the crun worker).
+    worker: { type: 'string' },
+    work: { type: 'string' },
+  },
+});
+const runs = Number(values.runs);
+const CGROUP_PARENT = 'berth-bench';
+
+const DOCKER_CAPS = [
+  'CAP_CHOWN',
+  'CAP_DAC_OVERRIDE',
+  'CAP_FSETID',
+  'CAP_FOWNER',
+  'CAP_MKNOD',
+  'CAP_NET_RAW',
+  'CAP_SETGID',
+  'CAP_SETUID',
+  'CAP_SETFCAP',
+  'CAP_SETPCAP',
+  'CAP_NET_BIND_SERVICE',
+  'CAP_SYS_CHROOT',
+  'CAP_KILL',
+  'CAP_AUDIT_WRITE',
+];
+
+/** Docker's seccomp profile format (archMap, includes/excludes) to the OCI form for amd64. */
+function dockerSeccomp(profile, caps) {
+  const arch = profile.archMap.find((a) => a.architecture === 'SCMP_ARCH_X86_64');
+  const applies = (rule) => {
+    const inc = rule.includes ?? {};
+    const exc = rule.excludes ?? {};
+    if (inc.arches && !inc.arches.includes('amd64')) return false;
+    if (exc.arches?.includes('amd64')) return false;
+    if (inc.caps && !inc.caps.every((c) => caps.includes(c))) return false;
+    if (exc.caps?.some((c) => caps.includes(c))) return false;
+    return true;
+  };
+  return {
+    defaultAction: profile.defaultAction,
+    defaultErrnoRet: profile.defaultErrnoRet,
+    architectures: [arch.architecture, ...arch.subArchitectures],
+    syscalls: profile.syscalls.filter(applies).map((r) => ({
+      names: r.names,
+      action: r.action,
+      ...(r.errnoRet === undefined ? {} : { errnoRet: r.errnoRet }),
+      ...(r.args?.length ? { args: r.args } : {}),
+    })),
+  };
+}
+
+function minimalSpec(rootfs) {
+  return {
+    ociVersion: '1.0.2',
+    process: {
+      user: { uid: 0, gid: 0 },
+      args: ['/bin/true'],
+      env: ['PATH=/bin'],
+      cwd: '/',
+    },
+    root: { path: rootfs },
+    mounts: [{ destination: '/proc', type: 'proc', source: 'proc' }],
+    linux: {
+      namespaces: [
+        { type: 'pid' },
+        { type: 'mount' },
+        { type: 'ipc' },
+        { type: 'uts' },
+        { type: 'network' },
+      ],
+      cgroupsPath: `${CGROUP_PARENT}/minimal`,
+    },
+  };
+}
+
+function dockerSpec(rootfs) {
+  const seccomp = dockerSeccomp(
+    JSON.parse(readFileSync('/usr/share/containers/seccomp.json', 'utf8')),
+    DOCKER_CAPS,
+  );
+  return {
+    ociVersion: '1.0.2',
+    process: {
+      user: { uid: 0, gid: 0 },
+      args: ['/bin/true'],
+      env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'HOSTNAME=bench'],
+      cwd: '/',
+      capabilities: { bounding: DOCKER_CAPS, effective: DOCKER_CAPS, permitted: DOCKER_CAPS },
+      noNewPrivileges: false,
+      oomScoreAdj: 0,
+    },
+    root: { path: rootfs },
+    hostname: 'bench',
+    mounts: [
+      {
+        destination: '/proc',
+        type: 'proc',
+        source: 'proc',
+        options: ['nosuid', 'noexec', 'nodev'],
+      },
+      {
+        destination: '/dev',
+        type: 'tmpfs',
+        source: 'tmpfs',
+        options: ['nosuid', 'strictatime', 'mode=755', 'size=65536k'],
+      },
+      {
+        destination: '/dev/pts',
+        type: 'devpts',
+        source: 'devpts',
+        options: ['nosuid', 'noexec', 'newinstance', 'ptmxmode=0666', 'mode=0620', 'gid=5'],
+      },
+      {
+        destination: '/sys',
+        type: 'sysfs',
+        source: 'sysfs',
+        options: ['nosuid', 'noexec', 'nodev', 'ro'],
+      },
+      {
+        destination: '/sys/fs/cgroup',
+        type: 'cgroup',
+        source: 'cgroup',
+        options: ['ro', 'nosuid', 'noexec', 'nodev'],
+      },
+      {
+        destination: '/dev/mqueue',
+        type: 'mqueue',
+        source: 'mqueue',
+        options: ['nosuid', 'noexec', 'nodev'],
+      },
+      {
+        destination: '/dev/shm',
+        type: 'tmpfs',
+        source: 'shm',
+        options: ['nosuid', 'noexec', 'nodev', 'mode=1777', 'size=67108864'],
+      },
+    ],
+    linux: {
+      namespaces: [
+        { type: 'mount' },
+        { type: 'network' },
+        { type: 'uts' },
+        { type: 'pid' },
+        { type: 'ipc' },
+      ],
+      cgroupsPath: `${CGROUP_PARENT}/docker`,
+      resources: { devices: [{ allow: false, access: 'rwm' }] },
+      seccomp,
+      maskedPaths: [
+        '/proc/asound',
+        '/proc/acpi',
+        '/proc/kcore',
+        '/proc/keys',
+        '/proc/latency_stats',
+        '/proc/timer_list',
+        '/proc/timer_stats',
+        '/proc/sched_debug',
+        '/proc/scsi',
+        '/sys/firmware',
+        '/sys/devices/virtual/powercap',
+      ],
+      readonlyPaths: ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'],
+    },
+  };
+}
+
+async function makeWorkdir() {
+  const work = await mkdtemp(join(tmpdir(), 'berth-bench-runtime-'));
+  await chmod(work, 0o755);
+  const rootfs = join(work, 'rootfs');
+  await mkdir(join(rootfs, 'bin'), { recursive: true });
+  await copyFile('/bin/busybox', join(rootfs, 'bin/busybox'));
+  for (const a of execFileSync('/bin/busybox', ['--list'], { encoding: 'utf8' }).split('\n'))
+    if (a && a !== 'busybox') await symlink('busybox', join(rootfs, 'bin', a));
+  for (const d of ['proc', 'sys', 'dev', 'tmp']) await mkdir(join(rootfs, d));
+  for (const [name, spec] of [
+    ['minimal', minimalSpec(rootfs)],
+    ['docker', dockerSpec(rootfs)],
+  ]) {
+    await mkdir(join(work, name));
+    await writeFile(join(work, name, 'config.json'), JSON.stringify(spec));
+  }
+  return work;
+}
+
+// No pipes: a created container inherits the runtime's stdio and would hold them open.
+const exec = (cmd, args) =>
+  new Promise((res, rej) =>
+    spawn(cmd, args, { stdio: 'ignore' }).on('exit', (code) =>
+      code === 0 ? res() : rej(new Error(`${cmd} ${args.join(' ')}: exit ${code}`)),
+    ),
+  );
+
+/** The library path: @berth/oci bundled once with esbuild and imported into this process. */
+async function loadLibrary() {
+  // Under node_modules so that its external imports (koffi) resolve as from the repo.
+  const out = join(repoRoot, 'node_modules/.cache/berth-bench/oci.mjs');
+  await build({
+    stdin: {
+      contents: "export { Runtime } from '@berth/oci';",
+      resolveDir: repoRoot,
+      loader: 'ts',
+    },
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    outfile: out,
+    external: ['koffi'],
+    banner: {
+      js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+    },
+    logLevel: 'warning',
+  });
+  // The bundle lives outside the repo; point it at the launcher explicitly.
+  process.env.BERTH_NATIVE_DIR = join(repoRoot, 'libs/oci/native/build');
+  return (await import(pathToFileURL(out).href)).Runtime;
+}
+
+/** Each runtime as two operations on a bundle: `run`, and create+start+delete. */
+async function drivers(work) {
+  const cli = (bin, root, pre = []) => ({
+    run: (id, bundle) => exec(bin, [...pre, '--root', root, 'run', '--bundle', bundle, id]),
+    cycle: async (id, bundle) => {
+      await exec(bin, [...pre, '--root', root, 'create', '--bundle', bundle, id]);
+      await exec(bin, [...pre, '--root', root, 'start', id]);
+      await exec(bin, [...pre, '--root', root, 'delete', '--force', id]);
+    },
+  });
+  const Runtime = await loadLibrary();
+  const lib = new Runtime({ root: join(work, 'state-lib') });
+  const stdio = ['ignore', 'ignore', 'ignore'];
+  return {
+    'berth-cli': cli(BERTH_RUNC, join(work, 'state-cli')),
+    'berth-lib': {
+      run: async (id, bundle) => (await lib.run(id, { bundle, stdio })).exited,
+      cycle: async (id, bundle) => {
+        await lib.create(id, { bundle, stdio });
+        await lib.start(id);
+        await lib.delete(id, true);
+      },
+    },
+    runc: cli('runc', join(work, 'state-runc')),
+    crun: cli('crun', join(work, 'state-crun')),
+  };
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function measure(driver, work) {
+  const result = {};
+  for (const spec of ['minimal', 'docker']) {
+    const bundle = join(work, spec);
+    for (const op of ['run', 'cycle']) {
+      await driver[op](`warm-${spec}-${op}`, bundle); // page cache, seccomp cache
+      const times = [];
+      for (let i = 0; i < runs; i++) {
+        const t0 = performance.now();
+        await driver[op](`b-${spec}-${op}-${i}`, bundle);
+        times.push(performance.now() - t0);
+      }
+      result[`${spec}.${op}`] = Number(median(times).toFixed(1));
+    }
+  }
+  return result;
+}
+
+/** crun in a private mount namespace without the hybrid cgroup2 mount it refuses. */
+function measureCrunIsolated(work) {
+  const script = `umount /sys/fs/cgroup/unified && exec node ${fileURLToPath(import.meta.url)} --worker crun --work ${work} --runs ${runs}`;
+  return new Promise((res, rej) => {
+    const child = spawn('unshare', ['-m', '--propagation', 'private', 'sh', '-c', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (c) => (out += c));
+    child.on('exit', (code) =>
+      code === 0 ? res(JSON.parse(out)) : rej(new Error(`crun worker exited ${code}`)),
+    );
+  });
+}
+
+async function removeCgroups() {
+  for (const line of (await readFile('/proc/self/cgroup', 'utf8')).split('\n')) {
+    const [, controllers, path] = line.split(':');
+    if (controllers === undefined || path === undefined) continue;
+    const mount = controllers === '' ? 'unified' : controllers.replace(/^name=/, '');
+    const dir = join('/sys/fs/cgroup', mount, path, CGROUP_PARENT);
+    // runc and crun may resolve the relative path from the hierarchy root instead.
+    for (const base of [dir, join('/sys/fs/cgroup', mount, CGROUP_PARENT)]) {
+      for (const leaf of ['minimal', 'docker'])
+        await rmdir(join(base, leaf)).catch(() => undefined);
+      await rmdir(base).catch(() => undefined);
+    }
+  }
+}
+
+if (values.worker) {
+  const d = (await drivers(values.work))[values.worker];
+  process.stdout.write(JSON.stringify(await measure(d, values.work)));
+} else {
+  const work = await makeWorkdir();
+  try {
+    const d = await drivers(work);
+    const results = {};
+    for (const name of ['berth-cli', 'berth-lib', 'runc']) {
+      results[name] = await measure(d[name], work);
+      console.error(name, results[name]);
+    }
+    results.crun = await measureCrunIsolated(work);
+    console.error('crun', results.crun);
+    const ratios = {};
+    for (const key of Object.keys(results.runc)) {
+      ratios[key] = {
+        'cli/runc': Number((results['berth-cli'][key] / results.runc[key]).toFixed(2)),
+        'lib/crun': Number((results['berth-lib'][key] / results.crun[key]).toFixed(2)),
+      };
+    }
+    const report = { runs, unit: 'ms (median)', results, ratios, date: new Date().toISOString() };
+    console.log(JSON.stringify(report, null, 2));
+    if (values.out) await writeFile(values.out, `${JSON.stringify(report, null, 2)}\n`);
+  } finally {
+    await rm(work, { recursive: true, force: true });
+    await removeCgroups();
+  }
+}
