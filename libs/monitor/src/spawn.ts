@@ -1,0 +1,90 @@
+import { execFile } from 'node:child_process';
+import { monitorBinary } from './binary';
+
+export interface MonitorPaths {
+  /** The monitor's control socket (keep it short: unix socket paths end at 107 bytes). */
+  control: string;
+  /** Where the monitor writes the exit record. */
+  exitFile: string;
+  /** The pid file the runtime command writes (its --pid-file). */
+  pidFile: string;
+  /** With a terminal: the --console-socket the runtime sends the pty master to. */
+  consoleSocket?: string;
+}
+
+/** How a monitor brings its shim server back after the server died. */
+export interface ServerRespawn {
+  /** The server's socket: if it accepts, the server is already back. */
+  socket: string;
+  /** A shell script that starts the server. */
+  script: string;
+}
+
+export interface MonitorStdio {
+  stdin?: string;
+  stdout?: string;
+  stderr?: string;
+}
+
+export interface SpawnMonitorOptions extends MonitorPaths, MonitorStdio {
+  /** The runtime command that creates the process, e.g. [runc, create, ...] or [runc, exec, --detach, ...]. */
+  command: string[];
+  env?: NodeJS.ProcessEnv;
+  respawn?: ServerRespawn;
+  /** The process's cgroup v1 memory directory, to be told of OOM kills in it. */
+  memoryCgroup?: string;
+}
+
+export interface MonitoredProcess {
+  /** The container process the runtime started. */
+  pid: number;
+  /** The detached monitor that parents it. */
+  monitorPid: number;
+}
+
+/** The runtime command failed; its own diagnostics are wherever it logs (runc: --log). */
+export class RuntimeCommandError extends Error {
+  constructor(
+    readonly exitCode: number,
+    readonly stderr: string,
+  ) {
+    super(`runtime exited with status ${exitCode}${stderr ? `: ${stderr.trim()}` : ''}`);
+  }
+}
+
+/**
+ * Starts a monitor that runs `command` and stays behind as the parent of the process it
+ * creates. Resolves once the runtime command has succeeded and the process pid is known.
+ */
+export function spawnMonitor(options: SpawnMonitorOptions): Promise<MonitoredProcess> {
+  const flags: [string, string | undefined][] = [
+    ['-s', options.control],
+    ['-e', options.exitFile],
+    ['-p', options.pidFile],
+    ['-i', options.stdin],
+    ['-o', options.stdout],
+    ['-r', options.stderr],
+    ['-c', options.consoleSocket],
+    ['-g', options.respawn?.socket],
+    ['-R', options.respawn?.script],
+    ['-m', options.memoryCgroup],
+  ];
+  const args = flags.flatMap(([flag, value]) => (value ? [flag, value] : []));
+  return new Promise((resolve, reject) => {
+    execFile(
+      monitorBinary(),
+      [...args, '--', ...options.command],
+      { env: options.env ?? process.env },
+      (err, stdout, stderr) => {
+        if (err) {
+          const code = typeof err.code === 'number' ? err.code : -1;
+          return reject(new RuntimeCommandError(code, stderr));
+        }
+        const [pid, monitorPid] = stdout.trim().split(' ').map(Number);
+        if (!pid || !monitorPid)
+          return reject(new Error(`berth-monitor said ${JSON.stringify(stdout)}`));
+        resolve({ pid, monitorPid });
+      },
+    );
+  });
+}

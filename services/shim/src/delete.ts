@@ -1,0 +1,68 @@
+// `containerd-shim-berth-v1 -id X -bundle B delete`: containerd runs it whenever its
+// connection to the shim closes, after every task. Three cases:
+// - the task was deleted through the Task API: answer with its recorded exit (fast path);
+// - the container's monitor still runs, so only the group server died: start the server
+//   again and refuse, so containerd keeps the bundle and finds the container on reconnect;
+// - anything else: clean up as upstream does (runtime delete --force, unmount the rootfs).
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { readExitFile } from '@berth/monitor';
+import { encodeDeleteResponse, type DeleteResult } from './delete-response';
+import type { ShimFlags } from './flags';
+import { groupOf } from './group';
+import { groupAddress, groupStateDir, type GroupKey } from './paths';
+import { accepts, spawnServer } from './start';
+import { loadState, Registry, STATE_FILE, type ContainerState } from './server/state';
+
+const SIGKILL_STATUS = 128 + 9;
+
+export async function deleteBundle(flags: ShimFlags): Promise<void> {
+  const bundle = flags.bundle || process.cwd();
+  const state = await loadState(bundle);
+  const result = state?.deleted ? recordedExit(state) : await cleanUp(flags, bundle, state);
+  process.stdout.write(encodeDeleteResponse(result));
+}
+
+function recordedExit({ init }: ContainerState): DeleteResult {
+  const exitedAt = init.exitedAt ? new Date(init.exitedAt) : new Date();
+  return { pid: init.pid, exitStatus: init.exitStatus ?? SIGKILL_STATUS, exitedAt };
+}
+
+async function cleanUp(
+  flags: ShimFlags,
+  bundle: string,
+  state: ContainerState | undefined,
+): Promise<DeleteResult> {
+  const key: GroupKey = {
+    address: flags.address,
+    namespace: flags.namespace,
+    group: await groupOf(bundle, flags.namespace),
+  };
+  if (state && state.init.status !== 'stopped' && (await accepts(state.init.control))) {
+    const address = groupAddress(key);
+    if (!(await accepts(address))) await spawnServer(flags, key, address);
+    throw new Error(
+      `container ${flags.id} still runs under berth-monitor ${state.init.monitorPid}; its shim server is back at ${address}`,
+    );
+  }
+  const { RuntimeCli } = await import('./server/runtime');
+  const { unmountAll } = await import('./server/rootfs');
+  const runtime = new RuntimeCli(
+    state?.runtime ?? {
+      binary: 'runc',
+      root: `/run/containerd/runc/${flags.namespace}`,
+      systemdCgroup: false,
+      logFile: join(bundle, 'log.json'),
+    },
+  );
+  await runtime.delete(flags.id, true).catch(() => {}); // already gone is fine
+  unmountAll(join(bundle, 'rootfs'));
+  const exit = state ? await readExitFile(state.init.exitFile) : undefined;
+  await new Registry(groupStateDir(key)).remove(flags.id);
+  await rm(join(bundle, STATE_FILE), { force: true });
+  return {
+    pid: state?.init.pid ?? 0,
+    exitStatus: exit?.status ?? SIGKILL_STATUS,
+    exitedAt: exit?.exitedAt ?? new Date(),
+  };
+}

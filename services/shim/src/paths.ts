@@ -1,0 +1,34 @@
+// Where a shim group keeps its socket and state. Everything is derived from containerd's
+// address, the namespace and the group, so `start`, `delete` and a restarted server all find
+// the same places without asking anyone.
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+
+/** containerd's own shim socket directory, as upstream shims use. */
+const SOCKET_DIR = '/run/containerd/s';
+/** berth's shim state directory (per the design: /run/berth/<service>). */
+export const STATE_DIR = process.env.BERTH_SHIM_STATE ?? '/run/berth/shim';
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+export interface GroupKey {
+  /** containerd's gRPC address. */
+  address: string;
+  namespace: string;
+  group: string;
+}
+
+/** The ttrpc address of the group's server, e.g. unix:///run/containerd/s/<sha256>. */
+export function groupAddress(key: GroupKey): string {
+  return `unix://${join(SOCKET_DIR, sha256(join(key.address, key.namespace, key.group)))}`;
+}
+
+/** The group server's own directory: its log and the registry of its containers. */
+export function groupStateDir(key: GroupKey): string {
+  return join(STATE_DIR, sha256(join(key.address, key.namespace, key.group)).slice(0, 24));
+}
+
+/** A short, path-safe name for a process (unix socket paths are limited to 107 bytes). */
+export function processFileName(containerId: string, execId: string): string {
+  return sha256(`${containerId}\0${execId}`).slice(0, 20);
+}

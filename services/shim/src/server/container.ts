@@ -1,0 +1,297 @@
+// A container: its init process and execs, driven through the runtime CLI, each process
+// parented by its own berth-monitor. Every state change is persisted before it is answered.
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  RuntimeCommandError,
+  spawnMonitor,
+  type ExitRecord,
+  type ServerRespawn,
+} from '@berth/monitor';
+import { Code, TtrpcError } from '@berth/ttrpc';
+import { processFileName } from '../paths';
+import { memoryCgroupV1 } from './memory-cgroup';
+import { mountAll, unmountAll, type Mount } from './rootfs';
+import { RuntimeCli, runtimeError, type RuntimeConfig } from './runtime';
+import { TrackedProcess } from './process';
+import { saveState, type ContainerState, type ProcessState } from './state';
+
+export interface Stdio {
+  stdin: string;
+  stdout: string;
+  stderr: string;
+  terminal: boolean;
+}
+
+export interface CreateOptions extends Stdio {
+  id: string;
+  namespace: string;
+  bundle: string;
+  rootfs: Mount[];
+  runtime: RuntimeConfig;
+}
+
+/** What every container of a group server shares. */
+export interface GroupContext {
+  /** The group server's directory, where monitor sockets live (short paths). */
+  socketDir: string;
+  /** How monitors bring the server back if it dies. */
+  respawn: ServerRespawn;
+}
+
+/** What containerd must be told about a container's processes. */
+export interface ContainerListener {
+  exit(container: Container, process: ProcessState, exit: ExitRecord): void;
+  oom(container: Container): void;
+}
+
+export class Container {
+  readonly runtime: RuntimeCli;
+  private readonly processes = new Map<string, TrackedProcess>();
+  /** Set once the container is deleted: nothing is written to its bundle any more. */
+  private deleted = false;
+  private writes: Promise<void> = Promise.resolve();
+
+  private constructor(
+    readonly state: ContainerState,
+    private readonly group: GroupContext,
+    private readonly listener: ContainerListener,
+  ) {
+    this.runtime = new RuntimeCli(state.runtime);
+    this.processes.set('', new TrackedProcess(state.init));
+    for (const exec of Object.values(state.execs)) {
+      this.processes.set(exec.execId, new TrackedProcess(exec));
+    }
+  }
+
+  get id(): string {
+    return this.state.id;
+  }
+
+  /** Mounts the rootfs and has the runtime create the container under a new monitor. */
+  static async create(
+    options: CreateOptions,
+    group: GroupContext,
+    listener: ContainerListener,
+  ): Promise<Container> {
+    const { id, bundle, rootfs } = options;
+    const rootfsDir = join(bundle, 'rootfs');
+    if (rootfs.length > 0) {
+      await mkdir(rootfsDir, { recursive: true });
+      mountAll(rootfs, rootfsDir);
+    }
+    const state: ContainerState = {
+      id,
+      namespace: options.namespace,
+      bundle,
+      runtime: options.runtime,
+      rootfsMounted: rootfs.length > 0,
+      paused: false,
+      init: processState('', bundle, group.socketDir, id, options),
+      execs: {},
+    };
+    const container = new Container(state, group, listener);
+    try {
+      const init = state.init;
+      const command = container.runtime.createCommand(id, bundle, init.pidFile, consoleOf(init));
+      await container.launch(init, command);
+    } catch (err) {
+      if (state.rootfsMounted) unmountAll(rootfsDir);
+      throw err;
+    }
+    return container;
+  }
+
+  /** A container the server knew before it restarted: follow its live processes again. */
+  static async restore(state: ContainerState, group: GroupContext, listener: ContainerListener) {
+    const container = new Container(state, group, listener);
+    for (const [, proc] of container.processes) {
+      if (proc.state.status !== 'stopped' && proc.state.monitorPid > 0) {
+        await container.watch(proc);
+      } else if (proc.state.status === 'stopped' && !proc.state.exitPublished) {
+        listener.exit(container, proc.state, await proc.exited);
+      }
+    }
+    return container;
+  }
+
+  process(execId: string): TrackedProcess {
+    const proc = this.processes.get(execId);
+    if (!proc) throw new TtrpcError(Code.NotFound, `process ${execId} does not exist ${this.id}`);
+    return proc;
+  }
+
+  get init(): TrackedProcess {
+    return this.process('');
+  }
+
+  async start(execId: string): Promise<ProcessState> {
+    const proc = this.process(execId);
+    if (proc.state.status !== 'created') {
+      throw new TtrpcError(Code.FailedPrecondition, `cannot start a ${proc.state.status} process`);
+    }
+    if (execId === '') {
+      proc.starting = this.runtime.start(this.id);
+      await proc.starting;
+    } else {
+      const { state } = proc;
+      const command = this.runtime.execCommand(
+        this.id,
+        state.processFile!,
+        state.pidFile,
+        consoleOf(state),
+      );
+      await this.launch(state, command);
+    }
+    proc.state.status = 'running';
+    await this.persist();
+    return proc.state;
+  }
+
+  /** Registers an exec process; it runs at Start. */
+  async addExec(execId: string, spec: Uint8Array, stdio: Stdio): Promise<void> {
+    if (this.processes.has(execId)) {
+      throw new TtrpcError(Code.AlreadyExists, `id ${execId}: already exists`);
+    }
+    if (this.init.state.status === 'stopped') {
+      throw new TtrpcError(Code.FailedPrecondition, `container ${this.id} is stopped`);
+    }
+    const state = processState(execId, this.state.bundle, this.group.socketDir, this.id, stdio);
+    state.processFile = join(this.state.bundle, `exec-${processFileName(this.id, execId)}.json`);
+    await writeFile(state.processFile, spec);
+    this.state.execs[execId] = state;
+    this.processes.set(execId, new TrackedProcess(state));
+    await this.persist();
+  }
+
+  async kill(execId: string, signal: number, all: boolean): Promise<void> {
+    const proc = this.process(execId);
+    if (proc.state.status === 'stopped') {
+      throw new TtrpcError(Code.NotFound, 'process already finished');
+    }
+    if (execId === '') return this.runtime.kill(this.id, signal, all).then(() => {});
+    if (proc.state.status === 'created') {
+      throw new TtrpcError(Code.FailedPrecondition, 'process not created');
+    }
+    try {
+      process.kill(proc.state.pid, signal);
+    } catch (err) {
+      throw runtimeError(`kill ${proc.state.pid}: ${String(err)}`);
+    }
+  }
+
+  /** Deletes an exec, or the whole container (init): runtime state, rootfs, our files. */
+  async delete(execId: string): Promise<ProcessState> {
+    const proc = this.process(execId);
+    const { status } = proc.state;
+    if (status === 'running') {
+      throw new TtrpcError(
+        Code.FailedPrecondition,
+        `cannot delete a running process ${execId || this.id}`,
+      );
+    }
+    if (execId !== '') {
+      proc.close();
+      this.processes.delete(execId);
+      delete this.state.execs[execId];
+      const { processFile, exitFile, pidFile } = proc.state;
+      await Promise.all([processFile, exitFile, pidFile].map((f) => f && rm(f, { force: true })));
+      await this.persist();
+      return proc.state;
+    }
+    await this.runtime.delete(this.id, true);
+    if (status === 'created' && proc.state.monitorPid > 0) await proc.exited;
+    for (const p of this.processes.values()) p.close();
+    if (this.state.rootfsMounted) unmountAll(join(this.state.bundle, 'rootfs'));
+    this.state.deleted = true;
+    await this.persist();
+    this.deleted = true;
+    return proc.state;
+  }
+
+  async pause(): Promise<void> {
+    await this.runtime.pause(this.id);
+    this.state.paused = true;
+    await this.persist();
+  }
+
+  async resume(): Promise<void> {
+    await this.runtime.resume(this.id);
+    this.state.paused = false;
+    await this.persist();
+  }
+
+  /** Persists that containerd was told of this exit. */
+  async exitPublished(state: ProcessState): Promise<void> {
+    state.exitPublished = true;
+    await this.persist();
+  }
+
+  /** Writes the state file; writes are serialised so a later one never loses to an earlier. */
+  private persist(): Promise<void> {
+    const write = this.writes.then(() => (this.deleted ? undefined : saveState(this.state)));
+    this.writes = write.catch(() => {});
+    return write;
+  }
+
+  private async launch(state: ProcessState, command: string[]): Promise<void> {
+    await mkdir(this.group.socketDir, { recursive: true });
+    try {
+      const started = await spawnMonitor({
+        ...state,
+        consoleSocket: consoleOf(state),
+        respawn: this.group.respawn,
+        // The init process's cgroup is the container's: OOM kills there are the task's.
+        memoryCgroup: state.execId === '' ? await memoryCgroupV1(this.state.bundle) : undefined,
+        command,
+        env: this.runtime.env(),
+      });
+      state.pid = started.pid;
+      state.monitorPid = started.monitorPid;
+    } catch (err) {
+      if (err instanceof RuntimeCommandError) {
+        throw runtimeError((await this.runtime.lastError()) ?? err.message);
+      }
+      throw err;
+    }
+    await this.persist();
+    await this.watch(this.process(state.execId));
+  }
+
+  private watch(proc: TrackedProcess): Promise<void> {
+    return proc.watch(
+      (exit) => {
+        void this.persist().catch(() => {});
+        this.listener.exit(this, proc.state, exit);
+      },
+      () => this.listener.oom(this),
+    );
+  }
+}
+
+function processState(
+  execId: string,
+  bundle: string,
+  socketDir: string,
+  id: string,
+  stdio: Stdio,
+): ProcessState {
+  const name = processFileName(id, execId);
+  const prefix = execId === '' ? 'init' : `exec-${name}`;
+  return {
+    execId,
+    pid: 0,
+    monitorPid: 0,
+    control: join(socketDir, `${name}.sock`),
+    exitFile: join(bundle, `${prefix}.exit`),
+    pidFile: join(bundle, `${prefix}.pid`),
+    terminal: stdio.terminal,
+    stdin: stdio.stdin,
+    stdout: stdio.stdout,
+    stderr: stdio.stderr,
+    status: 'created',
+  };
+}
+
+const consoleOf = (state: ProcessState) =>
+  state.terminal ? state.control.replace(/\.sock$/, '.console') : undefined;
