@@ -5,6 +5,21 @@ import { LOADER_OPTIONS } from './loader-options';
 let grpcPackage: Promise<ProtoGrpcType> | undefined;
 
 /**
+ * @grpc/grpc-js, imported on first use so that processes that never speak gRPC do not pay
+ * for loading it. Services take grpc-js from here rather than importing it themselves.
+ */
+export function loadGrpcJs(): Promise<typeof import('@grpc/grpc-js')> {
+  return commonJs(import('@grpc/grpc-js'));
+}
+
+// grpc-js and proto-loader are CommonJS: in a bundle with code splitting, esbuild hands a
+// dynamic import only module.exports, as `default` (Node's own loader provides it too).
+async function commonJs<T extends object>(module: Promise<T>): Promise<T> {
+  const m = await module;
+  return (m as T & { default?: T }).default ?? m;
+}
+
+/**
  * The grpc-js package object for every service and message of proto/, e.g.
  * `(await loadGrpcPackage()).containerd.services.version.v1.Version` is a client
  * constructor whose `.service` a server registers. grpc-js and proto-loader are imported
@@ -17,8 +32,8 @@ export function loadGrpcPackage(): Promise<ProtoGrpcType> {
 
 async function buildGrpcPackage(): Promise<ProtoGrpcType> {
   const [grpc, protoLoader] = await Promise.all([
-    import('@grpc/grpc-js'),
-    import('@grpc/proto-loader'),
+    loadGrpcJs(),
+    commonJs(import('@grpc/proto-loader')),
   ]);
   const definition = protoLoader.fromJSON(DESCRIPTOR_BUNDLE, LOADER_OPTIONS);
   // The generated ProtoGrpcType describes exactly what loadPackageDefinition builds.

@@ -1,4 +1,4 @@
-export { loadGrpcPackage } from './grpc-package';
+export { loadGrpcJs, loadGrpcPackage } from './grpc-package';
 export { protoRoot } from './proto-root';
 export { packAny, unpackAny } from './any';
 export type { PackedAny } from './any';

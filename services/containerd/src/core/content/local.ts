@@ -1,0 +1,233 @@
+import { createHash, type Hash } from 'node:crypto';
+import { createReadStream, rmSync } from 'node:fs';
+import { mkdir, open, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { parseDigest } from '../digest';
+import { alreadyExists, errorOf, failedPrecondition, notFound } from '../errdefs';
+
+/** Large reads: blobs feed decompression and gRPC messages of up to 1 MiB. */
+const READ_CHUNK = 1 << 20;
+
+export interface BlobInfo {
+  digest: string;
+  size: number;
+  createdAt: number;
+}
+
+export interface IngestStatus {
+  ref: string;
+  offset: number;
+  total: number;
+  expected: string;
+  startedAt: number;
+  updatedAt: number;
+}
+
+/**
+ * The content-addressed blob store under `<root>/blobs/<alg>/<hex>`. Writes go to an
+ * ingest directory named after the ref and are renamed into place only once their digest
+ * has been verified, so a blob path never holds partial or wrong data, even after a crash.
+ * An interrupted ingest is resumed by re-hashing what it already holds.
+ */
+export class LocalContentStore {
+  private readonly locked = new Set<string>();
+
+  constructor(readonly root: string) {}
+
+  blobPath(digest: string): string {
+    const { algorithm, hex } = parseDigest(digest);
+    return join(this.root, 'blobs', algorithm, hex);
+  }
+
+  private ingestDir(ref: string): string {
+    return join(this.root, 'ingest', createHash('sha256').update(ref).digest('hex'));
+  }
+
+  async info(digest: string): Promise<BlobInfo> {
+    const st = await stat(this.blobPath(digest)).catch(() => null);
+    if (!st) throw notFound(`content digest ${digest}`);
+    return { digest, size: st.size, createdAt: st.mtimeMs };
+  }
+
+  async exists(digest: string): Promise<boolean> {
+    return (await stat(this.blobPath(digest)).catch(() => null)) !== null;
+  }
+
+  /** A stream of `size` bytes from `offset` (size 0 reads to the end). */
+  async reader(digest: string, offset = 0, size = 0): Promise<Readable> {
+    const info = await this.info(digest);
+    if (offset > info.size) throw errorOf('OutOfRange', `offset ${offset} beyond ${info.size}`);
+    const end = size > 0 ? Math.min(info.size, offset + size) - 1 : info.size - 1;
+    return createReadStream(this.blobPath(digest), {
+      start: offset,
+      end: Math.max(end, offset - 1),
+      highWaterMark: READ_CHUNK,
+    });
+  }
+
+  /** Unlinks a blob; only garbage collection calls this, once no namespace records it. */
+  removeBlob(digest: string): void {
+    rmSync(this.blobPath(digest), { force: true });
+  }
+
+  async *walk(): AsyncGenerator<BlobInfo> {
+    const base = join(this.root, 'blobs');
+    for (const algorithm of await readdir(base).catch(() => [] as string[])) {
+      for (const hex of await readdir(join(base, algorithm))) {
+        const st = await stat(join(base, algorithm, hex)).catch(() => null);
+        if (st) yield { digest: `${algorithm}:${hex}`, size: st.size, createdAt: st.mtimeMs };
+      }
+    }
+  }
+
+  async status(ref: string): Promise<IngestStatus> {
+    const dir = this.ingestDir(ref);
+    const meta = await readFile(join(dir, 'meta.json'), 'utf8').catch(() => null);
+    if (meta === null) throw notFound(`ref ${ref}`);
+    const data = await stat(join(dir, 'data')).catch(() => null);
+    const m = JSON.parse(meta) as Omit<IngestStatus, 'offset' | 'updatedAt'>;
+    return { ...m, offset: data?.size ?? 0, updatedAt: data?.mtimeMs ?? m.startedAt };
+  }
+
+  async listStatuses(): Promise<IngestStatus[]> {
+    const base = join(this.root, 'ingest');
+    const out: IngestStatus[] = [];
+    for (const name of await readdir(base).catch(() => [] as string[])) {
+      const meta = await readFile(join(base, name, 'meta.json'), 'utf8').catch(() => null);
+      if (meta !== null) out.push(await this.status((JSON.parse(meta) as IngestStatus).ref));
+    }
+    return out;
+  }
+
+  async abort(ref: string): Promise<void> {
+    await this.status(ref);
+    await rm(this.ingestDir(ref), { recursive: true, force: true });
+  }
+
+  /** Opens (or resumes) the ingest `ref`; only one writer per ref at a time. */
+  async writer(ref: string, total = 0, expected = ''): Promise<ContentWriter> {
+    if (this.locked.has(ref)) throw errorOf('Unavailable', `ref ${ref} locked`);
+    if (expected && (await this.exists(expected))) throw alreadyExists(`content ${expected}`);
+    this.locked.add(ref);
+    try {
+      const dir = this.ingestDir(ref);
+      await mkdir(dir, { recursive: true });
+      let status = await this.status(ref).catch(() => null);
+      if (!status || (expected && status.expected && status.expected !== expected)) {
+        // A new ingest, or one restarted for different content: start empty.
+        const startedAt = Date.now();
+        await writeFile(join(dir, 'data'), '');
+        const meta = { ref, total, expected, startedAt };
+        await writeFile(join(dir, 'meta.json'), JSON.stringify(meta));
+        status = { ...meta, offset: 0, updatedAt: startedAt };
+      }
+      // 'a' creates the data file if a crash removed it after its commit's rename.
+      await writeFile(join(dir, 'data'), '', { flag: 'a' });
+      const fh = await open(join(dir, 'data'), 'r+');
+      const hash = createHash(expected ? parseDigest(expected).algorithm : 'sha256');
+      for await (const chunk of fh.createReadStream({ autoClose: false, start: 0 })) {
+        hash.update(chunk as Buffer);
+      }
+      return new ContentWriter(this, dir, fh, hash, {
+        ...status,
+        total: total || status.total,
+        expected: expected || status.expected,
+      });
+    } catch (err) {
+      this.locked.delete(ref);
+      throw err;
+    }
+  }
+
+  /** @internal called by ContentWriter when it closes. */
+  release(ref: string): void {
+    this.locked.delete(ref);
+  }
+}
+
+export class ContentWriter {
+  private closed = false;
+
+  constructor(
+    private readonly store: LocalContentStore,
+    private readonly dir: string,
+    private readonly fh: FileHandle,
+    private hash: Hash,
+    private readonly state: IngestStatus,
+  ) {}
+
+  status(): IngestStatus {
+    return { ...this.state };
+  }
+
+  get ref(): string {
+    return this.state.ref;
+  }
+
+  async write(data: Buffer): Promise<void> {
+    let done = 0;
+    while (done < data.length) {
+      const { bytesWritten } = await this.fh.write(
+        data,
+        done,
+        data.length - done,
+        this.state.offset,
+      );
+      done += bytesWritten;
+      this.state.offset += bytesWritten;
+    }
+    this.hash.update(data);
+    this.state.updatedAt = Date.now();
+  }
+
+  /** Drops what was written past `size` (only 0 is supported, as upstream's local store). */
+  async truncate(size: number): Promise<void> {
+    if (size !== 0) throw errorOf('InvalidArgument', 'truncate: only truncation to 0 is supported');
+    await this.fh.truncate(0);
+    this.state.offset = 0;
+    this.hash = createHash(
+      this.state.expected ? parseDigest(this.state.expected).algorithm : 'sha256',
+    );
+  }
+
+  digest(): string {
+    const alg = this.state.expected ? parseDigest(this.state.expected).algorithm : 'sha256';
+    return `${alg}:${this.hash.copy().digest('hex')}`;
+  }
+
+  /** Verifies size and digest, then renames the data into the blob store. */
+  async commit(size: number, expected: string): Promise<string> {
+    const want = expected || this.state.expected;
+    if (size > 0 && size !== this.state.offset) {
+      throw failedPrecondition(`unexpected commit size ${this.state.offset}, expected ${size}`);
+    }
+    const actual = this.digest();
+    if (want && actual !== want) {
+      throw failedPrecondition(`unexpected commit digest ${actual}, expected ${want}`);
+    }
+    await this.fh.sync();
+    const target = this.store.blobPath(actual);
+    await mkdir(join(target, '..'), { recursive: true });
+    if (await this.store.exists(actual)) {
+      await this.discard();
+      throw alreadyExists(`content ${actual}`);
+    }
+    await rename(join(this.dir, 'data'), target);
+    await this.discard();
+    return actual;
+  }
+
+  private async discard(): Promise<void> {
+    await this.close();
+    await rm(this.dir, { recursive: true, force: true });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.fh.close();
+    this.store.release(this.state.ref);
+  }
+}

@@ -1,0 +1,125 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { createGzip } from 'node:zlib';
+import { PassThrough } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import { errorOf, invalidArgument, isKind } from '../errdefs';
+import type { ContentStore } from '../metadata/content';
+import type { OpContext } from '../metadata/context';
+import type { Descriptor } from '../metadata/images';
+import type { Mount } from '../snapshots/overlay/overlay';
+import { LayerApplier, type ApplyTarget } from './apply';
+import { changesTar } from './changes';
+import { decompressed } from './decompress';
+
+const LAYER_MEDIA_TYPE = 'application/vnd.oci.image.layer.v1.tar';
+
+/** The directories behind our snapshotter's mounts: an upper (if writable) over lowers. */
+function layersOf(mounts: readonly Mount[]): { upper?: string; lowers: string[] } {
+  if (mounts.length === 0) return { lowers: [] };
+  const [m, ...rest] = mounts;
+  if (!m || rest.length > 0)
+    throw invalidArgument(`expected at most one mount, got ${mounts.length}`);
+  const readonly = m.options.includes('ro');
+  if (m.type === 'bind') return readonly ? { lowers: [m.source] } : { upper: m.source, lowers: [] };
+  if (m.type === 'overlay') {
+    const opt = (name: string) =>
+      m.options.find((o) => o.startsWith(`${name}=`))?.slice(name.length + 1);
+    const lowers = opt('lowerdir')?.split(':') ?? [];
+    const upper = opt('upperdir');
+    return upper ? { upper, lowers } : { lowers };
+  }
+  throw errorOf('NotImplemented', `unsupported mount type ${m.type}`);
+}
+
+/** Where the mounts a client passes to Apply write: the upper dir of our snapshotter's mounts. */
+export function targetOf(mounts: readonly Mount[]): ApplyTarget {
+  const { upper, lowers } = layersOf(mounts);
+  if (!upper) throw invalidArgument('cannot apply to read-only mounts');
+  return { upper, lowers };
+}
+
+const GZIP_LAYER = `${LAYER_MEDIA_TYPE}+gzip`;
+const UNCOMPRESSED_LABEL = 'containerd.io/uncompressed';
+
+/**
+ * Diff.Apply: unpacks a layer blob from the content store into an active snapshot and
+ * reports the digest of the uncompressed tar (the layer's diff ID).
+ */
+export class DiffService {
+  constructor(private readonly content: ContentStore) {}
+
+  async apply(ctx: OpContext, desc: Descriptor, mounts: readonly Mount[]): Promise<Descriptor> {
+    const target = targetOf(mounts);
+    const tar = await decompressed(await this.content.reader(ctx, desc.digest, 0, 0));
+    const hash = createHash('sha256');
+    let size = 0;
+    const tap = new PassThrough();
+    tap.on('data', (chunk: Buffer) => {
+      hash.update(chunk);
+      size += chunk.length;
+    });
+    tar.on('error', (err) => tap.destroy(err));
+    tar.pipe(tap);
+    await new LayerApplier(target).apply(tap);
+    // The diff ID covers the whole tar, including padding the parser did not need.
+    if (!tap.readableEnded) {
+      tap.resume();
+      await finished(tap);
+    }
+    return {
+      mediaType: LAYER_MEDIA_TYPE,
+      digest: `sha256:${hash.digest('hex')}`,
+      size,
+      annotations: {},
+    };
+  }
+
+  /**
+   * Diff.Diff: the layer that turns `lower` into `upper`, stored in the content store. Our
+   * snapshotter's upper directory holds exactly those changes, so `upper` must be the
+   * active snapshot directly on top of `lower` (what ctr and dockerd commit).
+   */
+  async diff(
+    ctx: OpContext,
+    lower: readonly Mount[],
+    upper: readonly Mount[],
+    opts: { mediaType: string; ref: string; labels: Record<string, string> },
+  ): Promise<Descriptor> {
+    const mediaType = opts.mediaType || GZIP_LAYER;
+    if (mediaType !== GZIP_LAYER && mediaType !== LAYER_MEDIA_TYPE) {
+      throw errorOf('NotImplemented', `unsupported diff media type: ${mediaType}`);
+    }
+    const left = layersOf(lower);
+    const right = layersOf(upper);
+    const base = left.upper ? [left.upper, ...left.lowers] : left.lowers;
+    if (!right.upper || right.lowers.join(':') !== base.join(':')) {
+      throw errorOf('NotImplemented', 'diff of mounts that are not a snapshot and its parent');
+    }
+    const tar = changesTar(right.upper);
+    const hash = createHash('sha256');
+    const tap = new PassThrough();
+    tap.on('data', (chunk: Buffer) => hash.update(chunk));
+    tap.pause();
+    tar.on('error', (err) => tap.destroy(err));
+    tar.pipe(tap);
+    const body = mediaType === GZIP_LAYER ? tap.pipe(createGzip()) : tap;
+    if (body !== tap) tap.on('error', (err) => body.destroy(err));
+    const ref = opts.ref || `diff-${randomUUID()}`;
+    const w = await this.content.writer(ctx, ref, 0, '');
+    try {
+      let size = 0;
+      for await (const chunk of body as AsyncIterable<Buffer>) {
+        await w.write(chunk);
+        size += chunk.length;
+      }
+      const labels = { ...opts.labels, [UNCOMPRESSED_LABEL]: `sha256:${hash.digest('hex')}` };
+      const digest = await w.commit(size, '', labels).catch((err: unknown) => {
+        if (!isKind(err, 'AlreadyExists')) throw err;
+        return w.digest();
+      });
+      return { mediaType, digest, size, annotations: {} };
+    } finally {
+      await w.close();
+    }
+  }
+}

@@ -1,0 +1,92 @@
+import type { Server } from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import { loadGrpcJs, loadGrpcPackage } from '@berth/proto';
+import { mkdirSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { containersService } from './api/containers';
+import { contentService } from './api/content';
+import { diffService } from './api/diff';
+import { decodeEvent, eventsService, publisher } from './api/events';
+import { imagesService } from './api/images';
+import { healthService, introspectionService, versionService } from './api/introspection';
+import { leasesService } from './api/leases';
+import { namespacesService } from './api/namespaces';
+import { snapshotsService } from './api/snapshots';
+import { traced } from './api/tracing';
+import type { Config } from './config';
+import { Core } from './core/containerd';
+
+export const VERSION = '1.6.20-berth';
+const MAX_MESSAGE = 16 << 20;
+
+export interface RunningServer {
+  core: Core;
+  server: Server;
+  close(): Promise<void>;
+}
+
+/** Opens the stores, recovers from any crash, and serves the containerd API on the socket. */
+export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
+  const [grpc, pkg] = await Promise.all([loadGrpcJs(), loadGrpcPackage()]);
+  mkdirSync(config.state, { recursive: true });
+  const core = new Core({ root: config.root, decodeEvent });
+  await core.recover();
+  const publish = publisher(core.events, (err, topic) =>
+    log.warn({ err, topic }, 'error publishing event'),
+  );
+  const server = new grpc.Server({
+    'grpc.max_receive_message_length': MAX_MESSAGE,
+    'grpc.max_send_message_length': MAX_MESSAGE,
+  });
+  const svc = pkg.containerd.services;
+  server.addService(
+    svc.version.v1.Version.service,
+    traced('version', versionService(VERSION, 'berth')),
+  );
+  server.addService(
+    svc.namespaces.v1.Namespaces.service,
+    namespacesService(core.namespaces, publish),
+  );
+  server.addService(
+    svc.introspection.v1.Introspection.service,
+    traced('introspection', introspectionService(config.root)),
+  );
+  server.addService(pkg.grpc.health.v1.Health.service, traced('health', healthService()));
+  server.addService(
+    svc.content.v1.Content.service,
+    traced('content', contentService(core.content)),
+  );
+  server.addService(
+    svc.images.v1.Images.service,
+    traced('images', imagesService(core.images, core.gc, publish)),
+  );
+  server.addService(
+    svc.containers.v1.Containers.service,
+    containersService(core.containers, publish),
+  );
+  server.addService(
+    svc.leases.v1.Leases.service,
+    traced('leases', leasesService(core.leases, core.gc)),
+  );
+  server.addService(
+    svc.snapshots.v1.Snapshots.service,
+    traced('snapshots', snapshotsService(core.snapshots, publish)),
+  );
+  server.addService(svc.diff.v1.Diff.service, traced('diff', diffService(core.diff)));
+  server.addService(svc.events.v1.Events.service, traced('events', eventsService(core.events)));
+  mkdirSync(dirname(config.address), { recursive: true });
+  rmSync(config.address, { force: true });
+  await new Promise<void>((resolve, reject) =>
+    server.bindAsync(`unix://${config.address}`, grpc.ServerCredentials.createInsecure(), (err) =>
+      err ? reject(err) : resolve(),
+    ),
+  );
+  return {
+    core,
+    server,
+    close: async () => {
+      await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
+      core.close();
+    },
+  };
+}

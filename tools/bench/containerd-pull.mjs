@@ -1,0 +1,163 @@
+#!/usr/bin/env node
+// Benchmarks berth-containerd against upstream containerd (Debian's 1.6, private root,
+// state and socket under /tmp) in one run: the same upstream `ctr images pull --plain-http`
+// pulls and unpacks the 256 MiB image and the 100-layer image from a loopback
+// docker-registry into each daemon, starting from an empty root every run. Prints seconds
+// per pull and the upstream/berth ratio (higher is better for berth).
+//
+//   node --import tsx tools/bench/containerd-pull.mjs [--runs 3] [--out tools/bench/results/containerd-pull.json]
+//
+// Runs under tsx because it builds its images with @berth/test-images and starts
+// berth-containerd from source. Needs root, containerd, ctr, docker-registry and skopeo.
+import { execFile, spawn } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs, promisify } from 'node:util';
+import { ensureTestImages } from '@berth/test-images';
+
+const exec = promisify(execFile);
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const BERTH_BIN = join(repoRoot, 'services/containerd/src/bin/berth-containerd.ts');
+const { values } = parseArgs({
+  options: { out: { type: 'string' }, runs: { type: 'string', default: '3' } },
+});
+const runs = Number(values.runs);
+const REGISTRY = '127.0.0.1:5911';
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function waitFor(check, what) {
+  for (let i = 0; i < 300; i++) {
+    if (
+      await check().then(
+        () => true,
+        () => false,
+      )
+    )
+      return;
+    await sleep(50);
+  }
+  throw new Error(`${what} did not start`);
+}
+
+function stopper(child) {
+  return async () => {
+    if (child.exitCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+  };
+}
+
+const ctr = (address, ...args) =>
+  exec('ctr', ['--address', address, ...args], { maxBuffer: 64 << 20 });
+
+async function startUpstream(dir) {
+  const address = join(dir, 'containerd.sock');
+  const config = join(dir, 'config.toml');
+  await writeFile(
+    config,
+    `version = 2\nroot = "${dir}/root"\nstate = "${dir}/state"\ndisabled_plugins = ["io.containerd.grpc.v1.cri"]\n[grpc]\n  address = "${address}"\n[ttrpc]\n  address = "${address}.ttrpc"\n`,
+  );
+  const child = spawn('containerd', ['--config', config], { stdio: 'ignore' });
+  await waitFor(() => ctr(address, 'version'), 'upstream containerd');
+  return { address, stop: stopper(child) };
+}
+
+async function startBerth(dir) {
+  const address = join(dir, 'containerd.sock');
+  const args = [
+    '--import',
+    'tsx',
+    BERTH_BIN,
+    '--root',
+    `${dir}/root`,
+    '--state',
+    `${dir}/state`,
+    '--address',
+    address,
+    '--log-level',
+    'warn',
+  ];
+  const child = spawn(process.execPath, args, { stdio: 'ignore', cwd: repoRoot });
+  await waitFor(() => ctr(address, 'version'), 'berth-containerd');
+  return { address, stop: stopper(child) };
+}
+
+/** Seconds for one cold pull + unpack into a fresh daemon. */
+async function timePull(start, ref, work) {
+  const dir = await mkdtemp(join(work, 'daemon-'));
+  const daemon = await start(dir);
+  try {
+    const t0 = process.hrtime.bigint();
+    await ctr(daemon.address, 'images', 'pull', '--plain-http', ref);
+    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    const { stdout } = await ctr(daemon.address, 'images', 'check');
+    if (!/complete/.test(stdout) || !/true\s*$/m.test(stdout))
+      throw new Error(`incomplete pull of ${ref}:\n${stdout}`);
+    return seconds;
+  } finally {
+    await daemon.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+const images = await ensureTestImages(['big', 'many']);
+const work = await mkdtemp(join(tmpdir(), 'berth-bench-containerd-'));
+await mkdir(join(work, 'registry'));
+await writeFile(
+  join(work, 'registry.yml'),
+  `version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: ${work}/registry\nhttp:\n  addr: ${REGISTRY}\n`,
+);
+const registry = spawn('docker-registry', ['serve', join(work, 'registry.yml')], {
+  stdio: 'ignore',
+});
+const rows = [];
+try {
+  await waitFor(() => fetch(`http://${REGISTRY}/v2/`), 'docker-registry');
+  const cases = [
+    ['pull + unpack 256 MiB image (s)', 'big'],
+    ['pull + unpack 100-layer image (s)', 'many'],
+  ];
+  for (const [metric, name] of cases) {
+    const img = images[name];
+    const ref = `${REGISTRY}/${name}:latest`;
+    await exec('skopeo', [
+      'copy',
+      '--quiet',
+      '--dest-tls-verify=false',
+      `oci:${img.ociLayout}:${img.tag}`,
+      `docker://${ref}`,
+    ]);
+    const times = { upstream: [], berth: [] };
+    for (let i = 0; i < runs; i++) {
+      times.upstream.push(await timePull(startUpstream, ref, work));
+      times.berth.push(await timePull(startBerth, ref, work));
+    }
+    const upstream = median(times.upstream);
+    const berth = median(times.berth);
+    rows.push({
+      metric,
+      upstream: +upstream.toFixed(3),
+      berth: +berth.toFixed(3),
+      ratio: +(upstream / berth).toFixed(2),
+    });
+    console.log(
+      `${metric}: upstream ${upstream.toFixed(3)}  berth ${berth.toFixed(3)}  upstream/berth ${(upstream / berth).toFixed(2)}`,
+    );
+  }
+} finally {
+  await stopper(registry)();
+  await rm(work, { recursive: true, force: true });
+}
+const result = {
+  date: new Date().toISOString(),
+  runs,
+  loadavg: loadavg().map((x) => +x.toFixed(2)),
+  rows,
+};
+if (values.out) await writeFile(values.out, `${JSON.stringify(result, null, 2)}\n`);
