@@ -13,6 +13,7 @@ import { Htpasswd } from './auth/htpasswd';
 import { TokenService } from './auth/token';
 import { registerTokenEndpoint } from './auth/token-endpoint';
 import { registerErrorHandler } from './api/error-handler';
+import { API_VERSION_HEADER } from './api/http';
 import { registerTracing } from './api/tracing';
 import { registerV2 } from './api/v2';
 import type { RegistryConfig } from './config';
@@ -50,7 +51,7 @@ export async function createRegistry(config: RegistryConfig, logger: Logger): Pr
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_req, _payload, done) => done(null, undefined));
   app.addHook('onSend', async (_req, reply) => {
-    reply.header('Docker-Distribution-API-Version', 'registry/2.0');
+    reply.header(API_VERSION_HEADER.name, API_VERSION_HEADER.value);
   });
   app.addHook('onResponse', async (req, reply) => {
     req.log.debug(

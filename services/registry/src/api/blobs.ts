@@ -2,7 +2,8 @@
 import { RegistryError } from '../errors';
 import { formatDigest, parseDigest } from '../reference';
 import type { MethodTable } from './context';
-import { parseByteRange } from './http';
+import { copyRange } from '../storage/copy-range';
+import { API_VERSION_HEADER, parseByteRange } from './http';
 import type { Route } from './routes';
 
 type BlobRoute = Extract<Route, { kind: 'blob' }>;
@@ -36,7 +37,27 @@ const get: MethodTable<BlobRoute>['GET'] = async (ctx, req, reply, route) => {
     reply.header('Content-Length', st.size);
   }
   if (req.method === 'HEAD') return reply.send();
-  return reply.send(ctx.storage.blobs.openRead(d, range ?? undefined));
+  const file = await ctx.storage.blobs.open(d);
+  if (!file) throw blobUnknown(route.digest);
+  // The body bypasses fastify's stream handling (see copyRange); onSend hooks do not run for a
+  // hijacked reply, so its headers are complete here. onResponse (tracing) still runs.
+  reply.hijack();
+  const res = reply.raw;
+  for (const [name, value] of Object.entries(reply.getHeaders())) {
+    if (value !== undefined) res.setHeader(name, value);
+  }
+  res.setHeader(API_VERSION_HEADER.name, API_VERSION_HEADER.value);
+  res.writeHead(reply.statusCode);
+  try {
+    await copyRange(file, res, range?.start ?? 0, range?.end ?? st.size - 1);
+    res.end();
+  } catch (err) {
+    // Headers are out: a truncated body is the only way left to signal the failure.
+    req.log.debug({ err, digest: route.digest }, 'blob body not completed');
+    res.destroy();
+  } finally {
+    await file.close();
+  }
 };
 
 export const blobHandlers: MethodTable<BlobRoute> = {

@@ -3,6 +3,12 @@ import type { IncomingMessage } from 'node:http';
 import type { FastifyReply } from 'fastify';
 import { RegistryError } from '../errors';
 
+/** Sent with every response, as upstream does. */
+export const API_VERSION_HEADER = {
+  name: 'Docker-Distribution-API-Version',
+  value: 'registry/2.0',
+};
+
 export function hasBody(req: IncomingMessage): boolean {
   const length = req.headers['content-length'];
   return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');

@@ -1,14 +1,10 @@
 // Content-addressed blob files and their links into repositories.
-import { createReadStream, type ReadStream } from 'node:fs';
-import { mkdir, rename } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { type FileHandle, open, rename } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { type Digest, formatDigest } from '../reference';
-import { removeFile, statOrNull, touchMarker, writeFileAtomic } from './fsutil';
+import { removeFile, statOrNull, touchMarker, withParentDir, writeFileAtomic } from './fsutil';
 import type { Layout } from './layout';
 import type { Liveness } from './liveness';
-
-const READ_CHUNK = 1024 * 1024;
 
 export class BlobStore {
   constructor(
@@ -18,25 +14,32 @@ export class BlobStore {
 
   /** Size of a blob visible in `repo` (linked, or a manifest of it), or null. */
   async statInRepo(repo: string, d: Digest): Promise<Stats | null> {
-    const linked =
-      (await statOrNull(this.layout.repoBlob(repo, d))) ??
-      (await statOrNull(this.layout.manifest(repo, d)));
-    if (!linked) return null;
+    // Both looked up at once: a push asks about blobs the repository does not have yet, and
+    // then both lookups miss.
+    const [link, manifest] = await Promise.all([
+      statOrNull(this.layout.repoBlob(repo, d)),
+      statOrNull(this.layout.manifest(repo, d)),
+    ]);
+    if (!link && !manifest) return null;
     const st = await statOrNull(this.layout.blob(d));
     if (st) this.liveness.touch(formatDigest(d));
     return st;
   }
 
-  openRead(d: Digest, range?: { start: number; end: number }): ReadStream {
-    // Large reads mean fewer syscalls and socket writes for big layers.
-    return createReadStream(this.layout.blob(d), { ...range, highWaterMark: READ_CHUNK });
+  /** Opens a blob's content for reading, or null when it is gone (collected meanwhile). */
+  async open(d: Digest): Promise<FileHandle | null> {
+    try {
+      return await open(this.layout.blob(d), 'r');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw err;
+    }
   }
 
   /** Moves a verified, fsynced file into place; a concurrent identical upload just replaces it. */
   async commitFile(tmpPath: string, d: Digest): Promise<void> {
     const target = this.layout.blob(d);
-    await mkdir(dirname(target), { recursive: true });
-    await rename(tmpPath, target);
+    await withParentDir(target, () => rename(tmpPath, target));
     this.liveness.touch(formatDigest(d));
   }
 

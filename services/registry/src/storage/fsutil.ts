@@ -67,10 +67,24 @@ export async function removeFile(path: string): Promise<boolean> {
   }
 }
 
+/**
+ * Runs a file operation that needs the parent directory of `path`, creating the directory only
+ * when the operation reports it missing: the directories almost always exist, so the common
+ * case costs no extra syscall.
+ */
+export async function withParentDir<T>(path: string, op: () => Promise<T>): Promise<T> {
+  try {
+    return await op();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    await mkdir(dirname(path), { recursive: true });
+    return op();
+  }
+}
+
 /** Creates an empty marker file (its existence is the record). */
 export async function touchMarker(path: string, content = ''): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const fh = await open(path, 'w');
+  const fh = await withParentDir(path, () => open(path, 'w'));
   try {
     if (content) await fh.writeFile(content);
   } finally {
