@@ -12,6 +12,8 @@ export interface DockerdConfig {
   execRoot: string;
   /** Group that owns the API socket, as the `docker` group does for dockerd. */
   group: string;
+  /** Parent of every container's cgroup (dockerd's --cgroup-parent). */
+  cgroupParent: string;
 }
 
 export const DEFAULTS: DockerdConfig = {
@@ -20,6 +22,7 @@ export const DEFAULTS: DockerdConfig = {
   dataRoot: '/var/lib/berth/dockerd',
   execRoot: '/run/berth/dockerd',
   group: 'docker',
+  cgroupParent: '/docker',
 };
 
 export function parseConfig(argv: string[]): DockerdConfig {
@@ -31,6 +34,7 @@ export function parseConfig(argv: string[]): DockerdConfig {
       'data-root': { type: 'string' },
       'exec-root': { type: 'string' },
       group: { type: 'string', short: 'G' },
+      'cgroup-parent': { type: 'string' },
     },
     allowPositionals: false,
   });
@@ -40,6 +44,7 @@ export function parseConfig(argv: string[]): DockerdConfig {
     dataRoot: values['data-root'] ?? DEFAULTS.dataRoot,
     execRoot: values['exec-root'] ?? DEFAULTS.execRoot,
     group: values.group ?? DEFAULTS.group,
+    cgroupParent: values['cgroup-parent'] ?? DEFAULTS.cgroupParent,
   };
 }
 

@@ -18,9 +18,21 @@ export interface AppOptions {
 
 const REQUEST_VERSIONS = new WeakMap<object, string>();
 
+/** Headers dockerd puts on every response, hijacked streams included. */
+export function engineHeaders(engineVersion: string): Record<string, string> {
+  return {
+    'Api-Version': MAX_API_VERSION,
+    'Docker-Experimental': 'false',
+    Ostype: 'linux',
+    Server: `Docker/${engineVersion} (linux)`,
+  };
+}
+
 export function createApp(opts: AppOptions): FastifyInstance {
   const app = Fastify({
     logger: false,
+    // Waits and log follows stay open for as long as containers run: closing ends them.
+    forceCloseConnections: true,
     // Image loads and docker cp carry large tar bodies; routes stream them, never buffer.
     bodyLimit: 64 * 1024 * 1024,
     rewriteUrl(req) {
@@ -54,10 +66,7 @@ export function createApp(opts: AppOptions): FastifyInstance {
     if (refusal) throw Object.assign(new Error(refusal), { statusCode: 400 });
   });
   app.addHook('onSend', async (_req, reply) => {
-    reply.header('Api-Version', MAX_API_VERSION);
-    reply.header('Docker-Experimental', 'false');
-    reply.header('Ostype', 'linux');
-    reply.header('Server', `Docker/${opts.engineVersion} (linux)`);
+    reply.headers(engineHeaders(opts.engineVersion));
   });
 
   app.setErrorHandler((err, _req, reply) => {

@@ -1,0 +1,583 @@
+// Container lifecycle over containerd's Containers, Snapshots and Tasks APIs: create,
+// start, exits (restart policy, auto-remove), stop/kill, pause, rename, remove, and
+// re-adoption of running tasks when the daemon restarts (live-restore).
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { hostname as hostHostname, constants as osConstants } from 'node:os';
+import { join } from 'node:path';
+import { trace } from '@opentelemetry/api';
+import { withSpan } from '@berth/telemetry';
+import type { Logger } from 'pino';
+import { conflict, invalidParameter, notFound, notModified } from '../api/errors';
+import type { ContainerdConnection } from '../containerd/connection';
+import { GrpcCode, grpcCode } from '../containerd/connection';
+import { withLease } from '../containerd/leases';
+import type { ImageStore } from '../images/store';
+import { SNAPSHOTTER } from '../images/unpack';
+import { JsonLogWriter } from './json-log';
+import { generateName, validateName } from './names';
+import { ZERO_TIME, type ContainerRecord, type CreateConfig, type HostConfig } from './record';
+import type { RecordStore } from './record-store';
+import type { Mount } from './rootfs-files';
+import { readRootfsFile } from './rootfs-files';
+import { buildSpec, containerEnv } from './spec';
+import { openStdio, stdioPaths, StreamHub, type OpenStdio } from './stdio';
+import { resolveUser } from './user';
+
+export const RUNTIME = 'io.containerd.runc.v2';
+const SPEC_TYPE = 'types.containerd.io/opencontainers/runtime-spec/1/Spec';
+const tracer = trace.getTracer('berth-dockerd');
+
+export interface ManagerDeps {
+  connection: ContainerdConnection;
+  images: ImageStore;
+  records: RecordStore;
+  execRoot: string;
+  cgroupParent: string;
+  logger: Logger;
+}
+
+export interface ExitStatus {
+  StatusCode: number;
+  Error: { Message: string } | null;
+}
+
+/** A container and what exists only while dockerd runs: its streams, log, waiters. */
+export class Container {
+  readonly hub = new StreamHub();
+  log?: JsonLogWriter;
+  stdio?: OpenStdio;
+  exitWaiters = new Set<(status: ExitStatus) => void>();
+  removeWaiters = new Set<(status: ExitStatus) => void>();
+  constructor(public record: ContainerRecord) {}
+  get id() {
+    return this.record.Id;
+  }
+  get running() {
+    return ['running', 'paused', 'restarting'].includes(this.record.State.Status);
+  }
+  exitStatus(): ExitStatus {
+    const error = this.record.State.Error;
+    return { StatusCode: this.record.State.ExitCode, Error: error ? { Message: error } : null };
+  }
+}
+
+export class ContainerManager {
+  private readonly containers = new Map<string, Container>();
+
+  constructor(private readonly deps: ManagerDeps) {}
+
+  list(): Container[] {
+    return [...this.containers.values()];
+  }
+
+  /** By full ID, name (with or without "/"), or unique ID prefix, as Docker looks them up. */
+  get(ref: string): Container {
+    const exact = this.containers.get(ref);
+    if (exact) return exact;
+    const name = ref.startsWith('/') ? ref : `/${ref}`;
+    const byName = this.list().find((c) => c.record.Name === name);
+    if (byName) return byName;
+    const byPrefix = ref ? this.list().filter((c) => c.id.startsWith(ref)) : [];
+    if (byPrefix.length === 1) return byPrefix[0]!;
+    if (byPrefix.length > 1)
+      throw invalidParameter(`multiple IDs found with provided prefix: ${ref}`);
+    throw notFound(`No such container: ${ref}`);
+  }
+
+  private adopt(record: ContainerRecord): Container {
+    const container = new Container(record);
+    container.hub.onStdinClosed = () =>
+      this.deps.connection.call('tasks', 'CloseIO', { container_id: record.Id, stdin: true });
+    this.containers.set(record.Id, container);
+    return container;
+  }
+
+  /** Reads saved records and re-adopts tasks that kept running while dockerd was down. */
+  async restore(): Promise<void> {
+    for (const record of this.deps.records.loadAll()) {
+      const container = this.adopt(record);
+      if (!container.running) continue;
+      try {
+        const { process } = await this.deps.connection.call<{
+          process: { status: string; exit_status: number };
+        }>('tasks', 'Get', { container_id: record.Id });
+        if (process.status === 'RUNNING' || process.status === 'PAUSED') {
+          record.State.Status = process.status === 'PAUSED' ? 'paused' : 'running';
+          (await this.attachIo(container, false)).stdio.connectStdin();
+          void this.watchExit(container);
+          continue;
+        }
+      } catch (err) {
+        if (grpcCode(err) !== GrpcCode.NOT_FOUND) throw err;
+      }
+      await this.reapTask(container);
+      this.markExited(container, record.State.ExitCode || 255, '');
+    }
+  }
+
+  async create(
+    name: string | undefined,
+    config: CreateConfig,
+    hostConfig: HostConfig,
+  ): Promise<Container> {
+    return withSpan(
+      tracer,
+      'dockerd.container.create',
+      { 'container.image': config.Image ?? '' },
+      async (span) => {
+        if (!config.Image) throw invalidParameter('No image specified');
+        const fullName = name
+          ? validateName(name)
+          : generateName((n) => this.list().some((c) => c.record.Name === n));
+        const holder = this.list().find((c) => c.record.Name === fullName);
+        if (holder) {
+          throw conflict(
+            `Conflict. The container name "${fullName}" is already in use by container "${holder.id}". You have to remove (or rename) that container to be able to reuse that name.`,
+          );
+        }
+        const image = await this.deps.images.resolve(config.Image);
+        const id = randomBytes(32).toString('hex');
+        span.setAttribute('container.id', id);
+        const networkMode = hostConfig.NetworkMode || 'default';
+        if (!['none', 'host', 'default', 'bridge'].includes(networkMode)) {
+          throw invalidParameter(`network mode ${networkMode} is not supported yet`);
+        }
+        if (networkMode === 'default' || networkMode === 'bridge') {
+          this.deps.logger.info(
+            { container: id, networkMode },
+            'bridge networking is not available yet: the container gets a network namespace with only lo',
+          );
+        }
+        const merged = mergeImageConfig(config, image.config.config ?? {});
+        const [path, ...args] = [...(merged.Entrypoint ?? []), ...(merged.Cmd ?? [])];
+        if (!path) throw invalidParameter('No command specified');
+        const record: ContainerRecord = {
+          Id: id,
+          Name: fullName,
+          Created: new Date().toISOString(),
+          Path: path,
+          Args: args,
+          Image: image.id,
+          Config: {
+            ...merged,
+            Hostname:
+              config.Hostname || (networkMode === 'host' ? hostHostname() : id.slice(0, 12)),
+            Image: config.Image,
+          },
+          HostConfig: { ...hostConfig, NetworkMode: networkMode },
+          State: {
+            Status: 'created',
+            Pid: 0,
+            ExitCode: 0,
+            Error: '',
+            StartedAt: ZERO_TIME,
+            FinishedAt: ZERO_TIME,
+            OOMKilled: false,
+          },
+          RestartCount: 0,
+          StoppedByUser: false,
+        };
+        const dir = this.deps.records.dir(id);
+        mkdirSync(dir, { recursive: true, mode: 0o710 });
+        try {
+          await withLease(this.deps.connection, async (lease) => {
+            const { mounts } = await this.deps.connection.call<{ mounts: Mount[] }>(
+              'snapshots',
+              'Prepare',
+              { snapshotter: SNAPSHOTTER, key: id, parent: image.chainId },
+              { lease },
+            );
+            const user = resolveUser(record.Config.User ?? '', (p) => readRootfsFile(mounts, p));
+            const spec = buildSpec({
+              record,
+              user,
+              env: containerEnv(record, user),
+              etcFiles: writeEtcFiles(dir, record),
+              cgroupParent: this.deps.cgroupParent,
+            });
+            await this.deps.connection.call(
+              'containers',
+              'Create',
+              {
+                container: {
+                  id,
+                  image: image.names[0] ?? image.id,
+                  labels: record.Config.Labels ?? {},
+                  runtime: { name: RUNTIME },
+                  spec: { type_url: SPEC_TYPE, value: Buffer.from(JSON.stringify(spec)) },
+                  snapshotter: SNAPSHOTTER,
+                  snapshot_key: id,
+                },
+              },
+              { lease },
+            );
+          });
+          this.deps.records.save(record);
+        } catch (err) {
+          await this.deps.connection
+            .call('snapshots', 'Remove', { snapshotter: SNAPSHOTTER, key: id })
+            .catch(() => undefined);
+          rmSync(dir, { recursive: true, force: true });
+          throw err;
+        }
+        return this.adopt(record);
+      },
+    );
+  }
+
+  async start(ref: string): Promise<void> {
+    const container = this.get(ref);
+    if (container.running) throw notModified('container already started');
+    container.record.StoppedByUser = false;
+    await this.startTask(container);
+  }
+
+  private async startTask(container: Container): Promise<void> {
+    await withSpan(
+      tracer,
+      'dockerd.container.start',
+      { 'container.id': container.id },
+      async () => {
+        const { connection } = this.deps;
+        const id = container.id;
+        const { mounts } = await connection.call<{ mounts: Mount[] }>('snapshots', 'Mounts', {
+          snapshotter: SNAPSHOTTER,
+          key: id,
+        });
+        const { paths, stdio } = await this.attachIo(container, true);
+        try {
+          await connection.call(
+            'tasks',
+            'Create',
+            {
+              container_id: id,
+              rootfs: mounts,
+              stdin: paths.stdin,
+              stdout: paths.stdout,
+              stderr: paths.stderr,
+              terminal: !!container.record.Config.Tty,
+            },
+            { deadlineMs: 60_000 },
+          );
+          const { pid } = await connection.call<{ pid: number }>('tasks', 'Start', {
+            container_id: id,
+          });
+          stdio.connectStdin();
+          Object.assign(container.record.State, {
+            Status: 'running',
+            Pid: pid,
+            ExitCode: 0,
+            Error: '',
+            StartedAt: new Date().toISOString(),
+          });
+        } catch (err) {
+          container.stdio?.close();
+          container.stdio = undefined;
+          await this.reapTask(container);
+          const message = (err as { details?: string }).details ?? (err as Error).message;
+          Object.assign(container.record.State, {
+            Status: 'created',
+            Error: message,
+            ExitCode: 128,
+          });
+          this.deps.records.save(container.record);
+          throw Object.assign(new Error(message), { statusCode: 500 });
+        }
+        this.deps.records.save(container.record);
+        void this.watchExit(container);
+      },
+    );
+  }
+
+  private async attachIo(container: Container, fresh: boolean) {
+    const { Config } = container.record;
+    const dir = join(this.deps.execRoot, container.id);
+    const paths = stdioPaths(dir, 'init', !!Config.OpenStdin, !!Config.Tty);
+    if (fresh) for (const p of Object.values(paths)) if (p) rmSync(p, { force: true });
+    container.log ??= new JsonLogWriter(this.logPath(container.id));
+    const stdio = await openStdio(paths, container.hub, container.log);
+    container.stdio = stdio;
+    return { paths, stdio };
+  }
+
+  logPath(id: string): string {
+    return join(this.deps.records.dir(id), `${id}-json.log`);
+  }
+
+  private async watchExit(container: Container): Promise<void> {
+    let status = 255;
+    let error = '';
+    try {
+      const res = await this.deps.connection.call<{ exit_status: number }>(
+        'tasks',
+        'Wait',
+        { container_id: container.id },
+        { deadlineMs: 0 },
+      );
+      status = res.exit_status;
+    } catch (err) {
+      error = (err as Error).message;
+    }
+    // Output written before the exit must reach the log and attached clients first.
+    await Promise.race([container.stdio?.drained, new Promise((r) => setTimeout(r, 2000))]);
+    await this.reapTask(container);
+    container.stdio?.close();
+    container.stdio = undefined;
+    this.markExited(container, status, error);
+    await this.afterExit(container);
+  }
+
+  private markExited(container: Container, code: number, error: string) {
+    Object.assign(container.record.State, {
+      Status: 'exited',
+      Pid: 0,
+      ExitCode: code,
+      Error: error,
+      FinishedAt: new Date().toISOString(),
+    });
+    if (this.containers.has(container.id)) this.deps.records.save(container.record);
+    const status = container.exitStatus();
+    for (const waiter of container.exitWaiters) waiter(status);
+    container.exitWaiters.clear();
+  }
+
+  private async afterExit(container: Container) {
+    const { record } = container;
+    const policy = record.HostConfig.RestartPolicy ?? {};
+    const code = record.State.ExitCode;
+    const restart =
+      !record.StoppedByUser &&
+      (policy.Name === 'always' ||
+        policy.Name === 'unless-stopped' ||
+        (policy.Name === 'on-failure' &&
+          code !== 0 &&
+          (!policy.MaximumRetryCount || record.RestartCount < policy.MaximumRetryCount)));
+    if (record.HostConfig.AutoRemove && !restart) {
+      await this.remove(container.id, { force: true }).catch((err: unknown) =>
+        this.deps.logger.warn({ err }, 'auto-remove failed'),
+      );
+      return;
+    }
+    if (restart && this.containers.has(container.id)) {
+      record.RestartCount++;
+      record.State.Status = 'restarting';
+      await new Promise((r) => setTimeout(r, 100 * 2 ** Math.min(record.RestartCount - 1, 8)));
+      if (record.State.Status === 'restarting' && !record.StoppedByUser) {
+        await this.startTask(container).catch((err: unknown) =>
+          this.deps.logger.warn({ err }, 'restart failed'),
+        );
+      }
+    }
+  }
+
+  /** Deletes the task (and its shim) if one exists. */
+  private async reapTask(container: Container): Promise<void> {
+    await this.deps.connection
+      .call('tasks', 'Delete', { container_id: container.id })
+      .catch((err: unknown) => {
+        if (grpcCode(err) !== GrpcCode.NOT_FOUND)
+          this.deps.logger.warn({ err, container: container.id }, 'task delete failed');
+      });
+  }
+
+  async kill(ref: string, signal = 'SIGKILL', byUser = true): Promise<void> {
+    const container = this.get(ref);
+    if (!container.running) throw conflict(`Container ${container.id} is not running`);
+    if (byUser) container.record.StoppedByUser = true;
+    await this.deps.connection.call('tasks', 'Kill', {
+      container_id: container.id,
+      signal: signalNumber(signal),
+      all: false,
+    });
+  }
+
+  wait(container: Container, condition: string): Promise<ExitStatus> {
+    if (condition === 'removed')
+      return new Promise((resolve) => container.removeWaiters.add(resolve));
+    if (condition !== 'next-exit' && !container.running)
+      return Promise.resolve(container.exitStatus());
+    return new Promise((resolve) => container.exitWaiters.add(resolve));
+  }
+
+  async stop(ref: string, timeoutSeconds?: number, signal?: string): Promise<void> {
+    const container = this.get(ref);
+    if (!container.running) throw notModified('container already stopped');
+    await withSpan(tracer, 'dockerd.container.stop', { 'container.id': container.id }, async () => {
+      const exited = this.wait(container, 'next-exit');
+      if (container.record.State.Status === 'paused') await this.unpause(ref);
+      const timeout = timeoutSeconds ?? container.record.Config.StopTimeout ?? 10;
+      await this.kill(ref, signal || container.record.Config.StopSignal || 'SIGTERM').catch(
+        () => undefined,
+      );
+      const timedOut =
+        timeout < 0
+          ? false
+          : await Promise.race([exited.then(() => false), sleep(timeout * 1000).then(() => true)]);
+      if (timedOut && container.running) await this.kill(ref, 'SIGKILL').catch(() => undefined);
+      await exited;
+    });
+  }
+
+  async restart(ref: string, timeoutSeconds?: number): Promise<void> {
+    const container = this.get(ref);
+    if (container.running) await this.stop(ref, timeoutSeconds);
+    container.record.StoppedByUser = false;
+    await this.startTask(container);
+  }
+
+  async remove(ref: string, options: { force: boolean }): Promise<void> {
+    const container = this.get(ref);
+    await withSpan(
+      tracer,
+      'dockerd.container.remove',
+      { 'container.id': container.id },
+      async () => {
+        if (container.running) {
+          if (!options.force) {
+            throw conflict(
+              `cannot remove container "${container.record.Name}": container is running: stop the container before removing or force remove`,
+            );
+          }
+          const exited = this.wait(container, 'next-exit');
+          container.record.HostConfig.AutoRemove = false;
+          await this.kill(ref, 'SIGKILL');
+          await exited;
+        }
+        const { connection } = this.deps;
+        this.containers.delete(container.id);
+        await this.reapTask(container);
+        await connection
+          .call('containers', 'Delete', { id: container.id })
+          .catch((err: unknown) => {
+            if (grpcCode(err) !== GrpcCode.NOT_FOUND) throw err;
+          });
+        await connection
+          .call('snapshots', 'Remove', { snapshotter: SNAPSHOTTER, key: container.id })
+          .catch((err: unknown) => {
+            if (grpcCode(err) !== GrpcCode.NOT_FOUND) throw err;
+          });
+        container.log?.close();
+        this.deps.records.remove(container.id);
+        rmSync(join(this.deps.execRoot, container.id), { recursive: true, force: true });
+        const status = container.exitStatus();
+        for (const waiter of container.removeWaiters) waiter(status);
+      },
+    );
+  }
+
+  async pause(ref: string): Promise<void> {
+    const container = this.get(ref);
+    if (container.record.State.Status !== 'running')
+      throw conflict(`Container ${container.id} is not running`);
+    await this.deps.connection.call('tasks', 'Pause', { container_id: container.id });
+    container.record.State.Status = 'paused';
+    this.deps.records.save(container.record);
+  }
+
+  async unpause(ref: string): Promise<void> {
+    const container = this.get(ref);
+    if (container.record.State.Status !== 'paused')
+      throw conflict(`Container ${container.id} is not paused`);
+    await this.deps.connection.call('tasks', 'Resume', { container_id: container.id });
+    container.record.State.Status = 'running';
+    this.deps.records.save(container.record);
+  }
+
+  rename(ref: string, newName: string): void {
+    const container = this.get(ref);
+    const name = validateName(newName);
+    const holder = this.list().find((c) => c.record.Name === name);
+    if (holder && holder !== container) {
+      throw conflict(
+        `Conflict. The container name "${name}" is already in use by container "${holder.id}". You have to remove (or rename) that container to be able to reuse that name.`,
+      );
+    }
+    container.record.Name = name;
+    this.deps.records.save(container.record);
+  }
+
+  async resize(ref: string, height: number, width: number, execId = ''): Promise<void> {
+    const container = this.get(ref);
+    if (!container.running) throw conflict(`Container ${container.id} is not running`);
+    await this.deps.connection.call('tasks', 'ResizePty', {
+      container_id: container.id,
+      exec_id: execId,
+      width,
+      height,
+    });
+  }
+
+  async pids(ref: string): Promise<number[]> {
+    const container = this.get(ref);
+    if (!container.running) throw conflict(`Container ${container.id} is not running`);
+    const { processes } = await this.deps.connection.call<{ processes: { pid: number }[] }>(
+      'tasks',
+      'ListPids',
+      { container_id: container.id },
+    );
+    return processes.map((p) => p.pid);
+  }
+
+  /** The container's runtime spec, as stored in containerd. */
+  async spec(container: Container): Promise<{ process: Record<string, unknown> }> {
+    const { container: c } = await this.deps.connection.call<{
+      container: { spec: { value: Buffer } };
+    }>('containers', 'Get', { id: container.id });
+    return JSON.parse(c.spec.value.toString('utf8')) as { process: Record<string, unknown> };
+  }
+}
+
+/** Docker's merge of the image config into the create request (runconfig merge). */
+export function mergeImageConfig(user: CreateConfig, image: CreateConfig): CreateConfig {
+  const merged: CreateConfig = { ...user };
+  const env = new Map<string, string>();
+  for (const e of [...(image.Env ?? []), ...(user.Env ?? [])]) env.set(e.split('=')[0]!, e);
+  merged.Env = [...env.values()];
+  if (!merged.Entrypoint?.length) {
+    if (!merged.Cmd?.length) merged.Cmd = image.Cmd ?? null;
+    if (merged.Entrypoint == null) merged.Entrypoint = image.Entrypoint ?? null;
+  }
+  merged.WorkingDir ||= image.WorkingDir ?? '';
+  merged.User ||= image.User ?? '';
+  merged.Labels = { ...(image.Labels ?? {}), ...(user.Labels ?? {}) };
+  merged.StopSignal ||= image.StopSignal;
+  return merged;
+}
+
+/** /etc/hostname, /etc/hosts and /etc/resolv.conf for the container, in its directory. */
+function writeEtcFiles(dir: string, record: ContainerRecord) {
+  const hostname = join(dir, 'hostname');
+  const hosts = join(dir, 'hosts');
+  const resolvConf = join(dir, 'resolv.conf');
+  writeFileSync(hostname, `${record.Config.Hostname}\n`);
+  writeFileSync(
+    hosts,
+    [
+      '127.0.0.1\tlocalhost',
+      '::1\tlocalhost ip6-localhost ip6-loopback',
+      `127.0.0.1\t${record.Config.Hostname}`,
+      '',
+    ].join('\n'),
+  );
+  let resolv = '';
+  try {
+    resolv = readFileSync('/etc/resolv.conf', 'utf8');
+  } catch {
+    // a host without resolv.conf gives the container an empty one, as Docker does
+  }
+  writeFileSync(resolvConf, resolv);
+  return { hostname, hosts, resolvConf };
+}
+
+export function signalNumber(signal: string): number {
+  if (/^\d+$/.test(signal)) return Number(signal);
+  const name = signal.toUpperCase().startsWith('SIG')
+    ? signal.toUpperCase()
+    : `SIG${signal.toUpperCase()}`;
+  const number = (osConstants.signals as Record<string, number>)[name];
+  if (number === undefined) throw invalidParameter(`Invalid signal: ${signal}`);
+  return number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
