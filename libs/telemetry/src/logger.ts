@@ -6,8 +6,11 @@ const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 export interface LoggerOptions {
   /** pino level; defaults to BERTH_LOG_LEVEL, else `info`. */
   level?: string;
-  /** File descriptor to write to; defaults to 2 (stderr). */
-  destination?: number;
+  /**
+   * Where lines go: a file descriptor (default 2, stderr), or a synchronous sink such as
+   * @berth/systemd's journal destination.
+   */
+  destination?: number | { write(line: string): void };
 }
 
 /**
@@ -32,6 +35,8 @@ export function createLogger(service: string, opts: LoggerOptions = {}): Logger 
         return { trace_id: traceId, span_id: spanId };
       },
     },
-    pino.destination({ fd: opts.destination ?? 2, sync: true }),
+    typeof opts.destination === 'object'
+      ? opts.destination
+      : pino.destination({ fd: opts.destination ?? 2, sync: true }),
   );
 }

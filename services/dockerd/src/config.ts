@@ -51,5 +51,5 @@ export function parseConfig(argv: string[]): DockerdConfig {
 /** The filesystem path of a unix:// host, or an error naming what is accepted. */
 export function unixSocketPath(host: string): string {
   if (host.startsWith('unix://')) return host.slice('unix://'.length);
-  throw new Error(`unsupported host ${host}: use unix:///path/to/socket`);
+  throw new Error(`unsupported host ${host}: use unix:///path/to/socket or fd://`);
 }

@@ -5,14 +5,13 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { createApp } from './api/app';
 import { handleUpgrades } from './api/hijack';
-import { listenUnix } from './api/listen';
+import { listenApi } from './api/listen';
 import { containerRoutes } from './api/routes/containers';
 import { execRoutes } from './api/routes/exec';
 import { imageRoutes } from './api/routes/images';
 import { infoRoutes } from './api/routes/info';
 import { systemRoutes } from './api/routes/system';
 import type { DockerdConfig } from './config';
-import { unixSocketPath } from './config';
 import { containerdComponent } from './containerd/components';
 import { connectContainerd } from './containerd/connection';
 import { ExecManager } from './containers/exec';
@@ -77,7 +76,7 @@ export async function startDaemon(
   containerRoutes(app, { engineVersion, containers, execs, records });
   execRoutes(app, { execs, containers });
   const endHijacked = handleUpgrades(app.server, { engineVersion, containers, execs });
-  await listenUnix(app, unixSocketPath(config.host), config.group);
+  await listenApi(app, config.host, config.group);
   return {
     app,
     containers,

@@ -1,9 +1,20 @@
-// Binds the API to its unix socket the way dockerd does: a stale socket file from a
-// previous run is replaced, and the socket is 0660 owned by the API group when it exists.
+// Binds the API the way dockerd does. unix:///path: a stale socket file from a previous run
+// is replaced, and the socket is 0660 owned by the API group when it exists. fd://[name]: the
+// socket systemd's berth-docker.socket created and passed (mode and group are already set).
 import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { listenFds, listenOnFd, selectListenFds } from '@berth/systemd';
 import type { FastifyInstance } from 'fastify';
+import { unixSocketPath } from '../config';
+
+export async function listenApi(app: FastifyInstance, host: string, group: string): Promise<void> {
+  if (!host.startsWith('fd://')) return listenUnix(app, unixSocketPath(host), group);
+  const [socket] = selectListenFds(host, listenFds());
+  if (!socket) throw new Error(`${host}: systemd passed no socket`);
+  await app.ready();
+  await listenOnFd(app.server, socket.fd);
+}
 
 export async function listenUnix(app: FastifyInstance, path: string, group: string): Promise<void> {
   mkdirSync(dirname(path), { recursive: true });

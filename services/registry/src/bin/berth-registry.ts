@@ -7,8 +7,14 @@ import { loadConfig, parseAddr } from '../config';
 async function main(argv: string[]): Promise<void> {
   const command = argv[0] === 'serve' || argv[0] === 'garbage-collect' ? argv[0] : 'serve';
   const config = await loadConfig(command === argv[0] ? argv.slice(1) : argv);
-  const { createLogger, startTelemetry } = await import('@berth/telemetry');
-  const logger = createLogger('registry', { level: config.logLevel });
+  const [{ createLogger, startTelemetry }, systemd] = await Promise.all([
+    import('@berth/telemetry'),
+    import('@berth/systemd'),
+  ]);
+  const logger = createLogger('registry', {
+    level: config.logLevel,
+    destination: systemd.logDestination('berth-registry'),
+  });
   const { Storage } = await import('../storage');
   const { collectGarbage, scheduleGarbageCollection } = await import('../gc/collector');
   if (command === 'garbage-collect') {
@@ -21,6 +27,7 @@ async function main(argv: string[]): Promise<void> {
   const { host, port } = parseAddr(config.addr);
   await app.listen({ host, port });
   logger.info({ addr: config.addr, root: config.root, tls: Boolean(config.tls) }, 'listening');
+  systemd.notifyReady();
   const stopGc =
     config.gc.intervalSeconds > 0
       ? scheduleGarbageCollection(
@@ -31,6 +38,7 @@ async function main(argv: string[]): Promise<void> {
         )
       : () => undefined;
   const stop = (signal: string) => {
+    systemd.notifyStopping();
     logger.info({ signal }, 'shutting down');
     stopGc();
     void app

@@ -1,6 +1,8 @@
 // berth: the operator tool. `berth up` starts the stack on its defaults, `berth down`
-// stops it, `berth status` shows each service.
+// stops it, `berth status` shows each service; `berth install` and `berth uninstall` put the
+// stack under systemd and take it away again.
 import { parseArgs } from 'node:util';
+import { INSTALL_USAGE, installCommand, uninstallCommand } from '../install/command';
 import { down, status, up, type ServiceStatus } from '../stack/stack';
 import { DEFAULT_DIRS } from '../stack/supervise';
 
@@ -10,7 +12,8 @@ commands:
   up [--timeout SECONDS]   start every installed service in the background and wait until each answers
   down                     stop the services that 'berth up' started
   status [--json]          show each service, its pid and its endpoint
-`;
+  trace <ls|show|stats|export|compare> …   read container-start traces ('berth trace help')
+${INSTALL_USAGE}`;
 
 function printStatus(rows: ServiceStatus[]) {
   const table = [['SERVICE', 'STATE', 'PID', 'ENDPOINT']].concat(
@@ -28,8 +31,11 @@ function printStatus(rows: ServiceStatus[]) {
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === 'install') return installCommand(rest);
+  if (command === 'uninstall') return uninstallCommand(rest);
   const { values } = parseArgs({
-    args: rest,
+    // `trace` parses its own sub-commands and options.
+    args: command === 'trace' ? [] : rest,
     options: { json: { type: 'boolean' }, timeout: { type: 'string', default: '30' } },
     allowPositionals: false,
   });
@@ -54,6 +60,10 @@ async function main(argv: string[]): Promise<number> {
       if (values.json) console.log(JSON.stringify(rows, null, 2));
       else printStatus(rows);
       return rows.every((r) => r.state === 'ready' || r.state === 'not installed') ? 0 : 3;
+    }
+    case 'trace': {
+      const { runTrace } = await import('../trace/cli');
+      return runTrace(rest, { stdout: process.stdout, stderr: process.stderr, env: process.env });
     }
     case undefined:
     case 'help':
