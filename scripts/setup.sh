@@ -71,8 +71,9 @@ fi
 if [ "$START" = 1 ]; then
   step "berth up"
   berth up
-  if command -v berth-dockerd >/dev/null && [ -S /run/berth/docker.sock ]; then
-    step "first container"
-    DOCKER_HOST=unix:///run/berth/docker.sock docker run --rm berth.test/small echo "hello from berth"
-  fi
+  step "first container"
+  export DOCKER_HOST=unix:///run/berth/docker.sock
+  docker image inspect berth.test/small >/dev/null 2>&1 ||
+    docker load -i "$(berth-test-images small | jq -r .small.dockerArchive)"
+  timeout 120 docker run --rm berth.test/small echo "hello from berth"
 fi

@@ -1,3 +1,4 @@
+import type * as GrpcJs from '@grpc/grpc-js';
 import { DESCRIPTOR_BUNDLE } from './descriptor-bundle';
 import type { ProtoGrpcType } from './generated/berth';
 import { LOADER_OPTIONS } from './loader-options';
@@ -8,7 +9,7 @@ let grpcPackage: Promise<ProtoGrpcType> | undefined;
  * @grpc/grpc-js, imported on first use so that processes that never speak gRPC do not pay
  * for loading it. Services take grpc-js from here rather than importing it themselves.
  */
-export function loadGrpcJs(): Promise<typeof import('@grpc/grpc-js')> {
+export function loadGrpcJs(): Promise<typeof GrpcJs> {
   return commonJs(import('@grpc/grpc-js'));
 }
 

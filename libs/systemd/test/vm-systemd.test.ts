@@ -16,10 +16,15 @@ const STACK_SCRIPT = resolve(CHECKOUT, 'tools/systemd/test/vm-systemd.sh');
 const LIB_SCRIPT = resolve(import.meta.dirname, 'vm/lib-under-systemd.sh');
 // UML boots fastest but dies at once on some CPUs (large xsave state); qemu then still works.
 const BACKENDS = [process.env.VMTEST_BACKEND ?? 'auto', 'qemu'];
+// systemd mode gives the guest a fresh /tmp: a checkout under /tmp must be shared explicitly.
+const SHARE_CHECKOUT = CHECKOUT.startsWith('/tmp/') ? ['--rw', CHECKOUT] : [];
 
 function runVm(args: string[]): Promise<{ code: number | null; out: string }> {
   return new Promise((done, fail) => {
-    const child = spawn(RUNNER, args, { cwd: CHECKOUT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(RUNNER, [...SHARE_CHECKOUT, ...args], {
+      cwd: CHECKOUT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += String(d)));
     child.stderr.on('data', (d: Buffer) => (out += String(d)));
