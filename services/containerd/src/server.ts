@@ -12,11 +12,16 @@ import { healthService, introspectionService, versionService } from './api/intro
 import { leasesService } from './api/leases';
 import { namespacesService } from './api/namespaces';
 import { snapshotsService } from './api/snapshots';
+import { tasksService } from './api/tasks';
 import { traced } from './api/tracing';
 import type { Config } from './config';
 import { Core } from './core/containerd';
+import { serveEventsForward } from './runtime/events-forward';
+import { TaskManager } from './runtime/manager';
 
 export const VERSION = '1.6.20-berth';
+// What shims exec to publish when ttrpc forwarding fails: upstream containerd's `publish`.
+const PUBLISH_BINARY = '/usr/bin/containerd';
 const MAX_MESSAGE = 16 << 20;
 
 export interface RunningServer {
@@ -34,6 +39,17 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const publish = publisher(core.events, (err, topic) =>
     log.warn({ err, topic }, 'error publishing event'),
   );
+  const tasks = new TaskManager({
+    root: config.root,
+    state: config.state,
+    address: config.address,
+    publishBinary: PUBLISH_BINARY,
+    containers: core.containers,
+    log,
+  });
+  mkdirSync(dirname(config.address), { recursive: true });
+  const eventsTtrpc = await serveEventsForward(`${config.address}.ttrpc`, core.events);
+  await tasks.reconnect();
   const server = new grpc.Server({
     'grpc.max_receive_message_length': MAX_MESSAGE,
     'grpc.max_send_message_length': MAX_MESSAGE,
@@ -74,7 +90,10 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   );
   server.addService(svc.diff.v1.Diff.service, traced('diff', diffService(core.diff)));
   server.addService(svc.events.v1.Events.service, traced('events', eventsService(core.events)));
-  mkdirSync(dirname(config.address), { recursive: true });
+  server.addService(
+    svc.tasks.v1.Tasks.service,
+    tasksService({ tasks, containers: core.containers, snapshots: core.snapshots, publish }),
+  );
   rmSync(config.address, { force: true });
   await new Promise<void>((resolve, reject) =>
     server.bindAsync(`unix://${config.address}`, grpc.ServerCredentials.createInsecure(), (err) =>
@@ -86,6 +105,9 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     server,
     close: async () => {
       await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
+      // Shims keep running across daemon restarts, as upstream's do; only connections close.
+      await tasks.close();
+      await eventsTtrpc.close();
       core.close();
     },
   };

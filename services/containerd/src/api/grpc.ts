@@ -1,4 +1,5 @@
 import { status, type Metadata, type ServerErrorResponse, type sendUnaryData } from '@grpc/grpc-js';
+import { TtrpcError } from '@berth/ttrpc';
 import { ContainerdError, type ErrorKind } from '../core/errdefs';
 import { requireNamespace, type OpContext } from '../core/metadata/context';
 
@@ -18,6 +19,9 @@ const CODES: Record<ErrorKind, status> = {
 
 export function toServiceError(err: unknown): Partial<ServerErrorResponse> {
   if (err instanceof ContainerdError) return { code: CODES[err.kind], details: err.message };
+  // A shim's ttrpc status uses the gRPC code numbering: pass it through.
+  if (err instanceof TtrpcError)
+    return { code: err.code as number as status, details: err.message };
   return { code: status.UNKNOWN, details: err instanceof Error ? err.message : String(err) };
 }
 

@@ -1,0 +1,228 @@
+import type { containerd } from '@berth/proto';
+import { trace } from '@opentelemetry/api';
+import { errorOf } from '../core/errdefs';
+import { parseFilters } from '../core/filters';
+import type { ContainerStore } from '../core/metadata/containers';
+import type { OpContext } from '../core/metadata/context';
+import type { SnapshotStore } from '../core/metadata/snapshots';
+import type { TaskManager } from '../runtime/manager';
+import type { Message } from '../runtime/shim-client';
+import { mountToMsg } from './convert';
+import { EMPTY, namespaced } from './grpc';
+import type { publisher } from './events';
+
+type Handlers = containerd.services.tasks.v1.TasksHandlers;
+
+const tracer = trace.getTracer('berth-containerd');
+
+/** A tasks.v1 Process from the shim's State answer (local.go getProcessState). */
+const processFromState = (containerId: string, s: Message) => ({
+  container_id: containerId,
+  id: s.exec_id || containerId,
+  pid: s.pid,
+  status: s.status,
+  stdin: s.stdin,
+  stdout: s.stdout,
+  stderr: s.stderr,
+  terminal: s.terminal,
+  exit_status: s.exit_status,
+  exited_at: s.exited_at,
+});
+
+/** Runs `fn` in a `containerd.tasks.<op>` span. */
+function spanned<Req, Res>(op: string, fn: (ctx: OpContext, req: Req) => Promise<Res>) {
+  return namespaced<Req, Res>((ctx, req) =>
+    tracer.startActiveSpan(`containerd.tasks.${op}`, async (span) => {
+      try {
+        return await fn(ctx, req);
+      } finally {
+        span.end();
+      }
+    }),
+  );
+}
+
+export interface TasksDeps {
+  tasks: TaskManager;
+  containers: ContainerStore;
+  snapshots: SnapshotStore;
+  publish: ReturnType<typeof publisher>;
+}
+
+/** containerd.services.tasks.v1.Tasks over runtime v2 shims (services/tasks/local.go). */
+export function tasksService({ tasks, containers, snapshots, publish }: TasksDeps): Handlers {
+  const state = async (ctx: OpContext, id: string, execId = '') => {
+    const t = tasks.get(ctx, id);
+    return processFromState(
+      id,
+      await t.shim.call('State', 'StateRequest', { id, exec_id: execId }, 'StateResponse'),
+    );
+  };
+  const shimCall = (
+    ctx: OpContext,
+    id: string,
+    method: string,
+    reqType: string,
+    req: Message,
+    resType?: string,
+  ) => tasks.get(ctx, id).shim.call(method, reqType, { id, ...req }, resType);
+
+  const handlers: Handlers = {
+    Create: spanned('create', async (ctx, req) => {
+      if (req.checkpoint?.digest) throw errorOf('NotImplemented', 'checkpoint restore');
+      const c = containers.get(ctx, req.container_id);
+      const rootfs =
+        req.rootfs.length > 0 || !c.snapshotKey
+          ? req.rootfs
+          : snapshots.mounts(ctx, c.snapshotKey).map(mountToMsg);
+      const { pid } = await tasks.create(ctx, c, {
+        rootfs: rootfs as unknown as Message[],
+        stdin: req.stdin,
+        stdout: req.stdout,
+        stderr: req.stderr,
+        terminal: req.terminal,
+        options: req.options as Message | null,
+      });
+      return { container_id: c.id, pid };
+    }),
+    Start: spanned('start', async (ctx, req) => {
+      const res = await shimCall(
+        ctx,
+        req.container_id,
+        'Start',
+        'StartRequest',
+        { exec_id: req.exec_id },
+        'StartResponse',
+      );
+      return { pid: res.pid as number };
+    }),
+    Delete: spanned('delete', async (ctx, req) => {
+      const res = await tasks.delete(ctx, req.container_id);
+      const out = {
+        id: req.container_id,
+        pid: res.pid as number,
+        exit_status: res.exit_status as number,
+        exited_at: res.exited_at as never,
+      };
+      publish(ctx.namespace, '/tasks/delete', 'containerd.events.TaskDelete', {
+        container_id: req.container_id,
+        pid: out.pid,
+        exit_status: out.exit_status,
+        exited_at: res.exited_at,
+      });
+      return out;
+    }),
+    DeleteProcess: spanned('deleteprocess', async (ctx, req) => {
+      const res = await shimCall(
+        ctx,
+        req.container_id,
+        'Delete',
+        'DeleteRequest',
+        { exec_id: req.exec_id },
+        'DeleteResponse',
+      );
+      return {
+        id: req.exec_id,
+        pid: res.pid as number,
+        exit_status: res.exit_status as number,
+        exited_at: res.exited_at as never,
+      };
+    }),
+    Get: spanned('get', async (ctx, req) => ({
+      process: (await state(ctx, req.container_id, req.exec_id)) as never,
+    })),
+    List: spanned('list', async (ctx) => ({
+      tasks: (await Promise.all(tasks.list(ctx).map((t) => state(ctx, t.id)))) as never[],
+    })),
+    Kill: spanned('kill', async (ctx, req) => {
+      await shimCall(ctx, req.container_id, 'Kill', 'KillRequest', {
+        exec_id: req.exec_id,
+        signal: req.signal,
+        all: req.all,
+      });
+      return EMPTY;
+    }),
+    Exec: spanned('exec', async (ctx, req) => {
+      if (!req.exec_id) throw errorOf('InvalidArgument', 'exec id');
+      await shimCall(ctx, req.container_id, 'Exec', 'ExecProcessRequest', {
+        exec_id: req.exec_id,
+        terminal: req.terminal,
+        stdin: req.stdin,
+        stdout: req.stdout,
+        stderr: req.stderr,
+        spec: req.spec,
+      });
+      return EMPTY;
+    }),
+    ResizePty: spanned('resizepty', async (ctx, req) => {
+      await shimCall(ctx, req.container_id, 'ResizePty', 'ResizePtyRequest', {
+        exec_id: req.exec_id,
+        width: req.width,
+        height: req.height,
+      });
+      return EMPTY;
+    }),
+    CloseIO: spanned('closeio', async (ctx, req) => {
+      await shimCall(ctx, req.container_id, 'CloseIO', 'CloseIORequest', {
+        exec_id: req.exec_id,
+        stdin: req.stdin,
+      });
+      return EMPTY;
+    }),
+    Pause: spanned('pause', async (ctx, req) => {
+      await shimCall(ctx, req.container_id, 'Pause', 'PauseRequest', {});
+      return EMPTY;
+    }),
+    Resume: spanned('resume', async (ctx, req) => {
+      await shimCall(ctx, req.container_id, 'Resume', 'ResumeRequest', {});
+      return EMPTY;
+    }),
+    ListPids: spanned('listpids', async (ctx, req) => {
+      const res = await shimCall(ctx, req.container_id, 'Pids', 'PidsRequest', {}, 'PidsResponse');
+      return { processes: res.processes as never[] };
+    }),
+    Update: spanned('update', async (ctx, req) => {
+      await shimCall(ctx, req.container_id, 'Update', 'UpdateTaskRequest', {
+        resources: req.resources,
+        annotations: req.annotations,
+      });
+      return EMPTY;
+    }),
+    Wait: spanned('wait', async (ctx, req) => {
+      const res = await shimCall(
+        ctx,
+        req.container_id,
+        'Wait',
+        'WaitRequest',
+        { exec_id: req.exec_id },
+        'WaitResponse',
+      );
+      return { exit_status: res.exit_status as number, exited_at: res.exited_at as never };
+    }),
+    Metrics: spanned('metrics', async (ctx, req) => {
+      const filter = parseFilters(req.filters);
+      const selected = tasks
+        .list(ctx)
+        .filter((t) =>
+          filter(([field]) =>
+            field === 'id' ? t.id : field === 'namespace' ? t.namespace : undefined,
+          ),
+        );
+      const metrics = await Promise.all(
+        selected.map(async (t) => {
+          const res = await t.shim.call('Stats', 'StatsRequest', { id: t.id }, 'StatsResponse');
+          return {
+            timestamp: { seconds: Math.floor(Date.now() / 1000), nanos: 0 },
+            id: t.id,
+            data: res.stats,
+          };
+        }),
+      );
+      return { metrics: metrics as never[] };
+    }),
+    Checkpoint: spanned('checkpoint', async () => {
+      throw errorOf('NotImplemented', 'checkpoint');
+    }),
+  };
+  return handlers;
+}
