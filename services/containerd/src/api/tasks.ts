@@ -97,18 +97,12 @@ export function tasksService({ tasks, containers, snapshots, publish }: TasksDep
       return { pid: res.pid as number };
     }),
     Delete: spanned('delete', async (ctx, req) => {
-      const res = await tasks.delete(ctx, req.container_id);
-      const out = {
-        id: req.container_id,
-        pid: res.pid as number,
-        exit_status: res.exit_status as number,
-        exited_at: res.exited_at as never,
-      };
+      const out = deleteResponse(req.container_id, await tasks.delete(ctx, req.container_id));
       publish(ctx.namespace, '/tasks/delete', 'containerd.events.TaskDelete', {
         container_id: req.container_id,
         pid: out.pid,
         exit_status: out.exit_status,
-        exited_at: res.exited_at,
+        exited_at: out.exited_at,
       });
       return out;
     }),
@@ -121,12 +115,7 @@ export function tasksService({ tasks, containers, snapshots, publish }: TasksDep
         { exec_id: req.exec_id },
         'DeleteResponse',
       );
-      return {
-        id: req.exec_id,
-        pid: res.pid as number,
-        exit_status: res.exit_status as number,
-        exited_at: res.exited_at as never,
-      };
+      return deleteResponse(req.exec_id, res);
     }),
     Get: spanned('get', async (ctx, req) => ({
       process: (await state(ctx, req.container_id, req.exec_id)) as never,
@@ -225,4 +214,14 @@ export function tasksService({ tasks, containers, snapshots, publish }: TasksDep
     }),
   };
   return handlers;
+}
+
+/** A shim's DeleteResponse as the Tasks API answers it, for a task or one of its execs. */
+function deleteResponse(id: string, res: Record<string, unknown>) {
+  return {
+    id,
+    pid: res.pid as number,
+    exit_status: res.exit_status as number,
+    exited_at: res.exited_at as never,
+  };
 }
