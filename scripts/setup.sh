@@ -27,7 +27,8 @@ APT_PACKAGES=(
   golang-github-containerd-containerd-dev         # upstream .proto files for the wire-format check
   busybox-static                                  # the test images and test rootfs
   iproute2 iptables containernetworking-plugins   # networking
-  uidmap kmod jq sqlite3 tini openssl python3 tar
+  uidmap kmod jq sqlite3 tini openssl python3 tar  # test tools
+  zstd curl procps util-linux                      # layer tests, the systemd VM script, docker top, pty tests
 )
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
