@@ -1,2 +1,10 @@
 export { startPeer, waitForUnixSocket, type PeerProcess } from './process';
 export { startUpstreamContainerd, type UpstreamContainerd } from './containerd';
+export {
+  buildRegistry,
+  selfSignedCert,
+  startBerthRegistry,
+  startUpstreamRegistry,
+  type RegistryFlags,
+  type RunningRegistry,
+} from './registry';

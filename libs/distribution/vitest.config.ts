@@ -1,0 +1,3 @@
+import { berthProject } from '../../vitest.shared';
+
+export default berthProject('distribution');
