@@ -10,6 +10,7 @@ export default defineConfig({
       'tools/*/vitest.config.ts',
     ],
     tags: [KERNEL_TAG],
+    globalSetup: ['./vitest.global-setup.ts'],
     // Kernel tests share global resources (mounts, cgroups, iptables); two cores.
     maxWorkers: 2,
   },

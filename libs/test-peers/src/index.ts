@@ -8,3 +8,4 @@ export {
   type RegistryFlags,
   type RunningRegistry,
 } from './registry';
+export { iptablesSave, removeChainsCreatedSince } from './iptables';
