@@ -25,6 +25,7 @@ APT_PACKAGES=(
   build-essential pkg-config libseccomp-dev       # the native launcher and seccomp
   docker.io containerd runc crun skopeo podman docker-registry  # upstream peers
   golang-github-containerd-containerd-dev         # upstream .proto files for the wire-format check
+  golang-github-docker-docker-dev                 # the Engine API swagger.yaml the dockerd tests check answers against
   busybox-static                                  # the test images and test rootfs
   iproute2 iptables containernetworking-plugins   # networking
   uidmap kmod jq sqlite3 tini openssl python3 tar  # test tools

@@ -14,15 +14,34 @@ export interface DockerdConfig {
   group: string;
   /** Parent of every container's cgroup (dockerd's --cgroup-parent). */
   cgroupParent: string;
+  /** Runtime of containers created without --runtime (dockerd's --default-runtime). */
+  defaultRuntime?: string;
+  /** `NAME=PATH` runtimes besides the built-in ones (dockerd's --add-runtime). */
+  addRuntimes?: string[];
+  /** Linux bridge of the default `bridge` network (dockerd's --bridge). */
+  bridge?: string;
+  /** Gateway address and prefix of the default bridge network (dockerd's --bip). */
+  bip?: string;
+  /** Where user networks without --subnet get theirs (dockerd's --default-address-pool). */
+  defaultAddressPool?: string;
+  /** Registries reached without certificate checks or over HTTP (dockerd's --insecure-registry). */
+  insecureRegistries?: string[];
 }
 
-export const DEFAULTS: DockerdConfig = {
+export const DEFAULTS: Required<DockerdConfig> = {
   host: 'unix:///run/berth/docker.sock',
   containerdAddress: '/run/berth/containerd/containerd.sock',
   dataRoot: '/var/lib/berth/dockerd',
   execRoot: '/run/berth/dockerd',
   group: 'docker',
   cgroupParent: '/docker',
+  defaultRuntime: 'io.containerd.runc.v2',
+  addRuntimes: [],
+  bridge: 'berth0',
+  bip: '198.18.0.1/24',
+  defaultAddressPool: 'base=198.18.0.0/15,size=24',
+  // Docker always treats loopback registries as insecure
+  insecureRegistries: ['127.0.0.0/8'],
 };
 
 export function parseConfig(argv: string[]): DockerdConfig {
@@ -35,6 +54,12 @@ export function parseConfig(argv: string[]): DockerdConfig {
       'exec-root': { type: 'string' },
       group: { type: 'string', short: 'G' },
       'cgroup-parent': { type: 'string' },
+      'default-runtime': { type: 'string' },
+      'add-runtime': { type: 'string', multiple: true },
+      'insecure-registry': { type: 'string', multiple: true },
+      bridge: { type: 'string', short: 'b' },
+      bip: { type: 'string' },
+      'default-address-pool': { type: 'string' },
     },
     allowPositionals: false,
   });
@@ -45,6 +70,12 @@ export function parseConfig(argv: string[]): DockerdConfig {
     execRoot: values['exec-root'] ?? DEFAULTS.execRoot,
     group: values.group ?? DEFAULTS.group,
     cgroupParent: values['cgroup-parent'] ?? DEFAULTS.cgroupParent,
+    defaultRuntime: values['default-runtime'] ?? DEFAULTS.defaultRuntime,
+    addRuntimes: values['add-runtime'] ?? DEFAULTS.addRuntimes,
+    bridge: values.bridge ?? DEFAULTS.bridge,
+    bip: values.bip ?? DEFAULTS.bip,
+    defaultAddressPool: values['default-address-pool'] ?? DEFAULTS.defaultAddressPool,
+    insecureRegistries: [...DEFAULTS.insecureRegistries, ...(values['insecure-registry'] ?? [])],
   };
 }
 

@@ -6,10 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ensureTestImages, type TestImage } from '@berth/test-images';
-import { startUpstreamContainerd, type UpstreamContainerd } from '@berth/test-peers';
+import { startContainerdPeer, type UpstreamContainerd } from '@berth/test-peers';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDaemon, type Daemon } from '../src/daemon';
+import { isolatedNetwork } from './helpers/test-network';
 
 const execFileAsync = promisify(execFile);
 const CLI = '/usr/local/bin/docker';
@@ -30,6 +31,7 @@ describe('docker CLI on berth-dockerd over upstream containerd', { tags: ['kerne
   let host: string;
   let small: TestImage;
   const cgroupParent = join(ownCgroup(), `berth-dockerd-test-${process.pid}`);
+  const network = isolatedNetwork();
 
   const docker = async (args: string[], options: { cli?: string; input?: string } = {}) => {
     const child = spawn(options.cli ?? CLI, ['-H', host, ...args], {
@@ -61,7 +63,7 @@ describe('docker CLI on berth-dockerd over upstream containerd', { tags: ['kerne
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'berth-dockerd-cli-'));
     small = (await ensureTestImages(['small'])).small!;
-    containerd = await startUpstreamContainerd(join(dir, 'containerd'));
+    containerd = await startContainerdPeer(join(dir, 'containerd'));
     host = `unix://${join(dir, 'docker.sock')}`;
     daemon = await startDaemon(
       {
@@ -71,6 +73,7 @@ describe('docker CLI on berth-dockerd over upstream containerd', { tags: ['kerne
         execRoot: join(dir, 'exec'),
         group: 'root',
         cgroupParent,
+        ...network.config,
       },
       '0.0.0-test',
       pino({ level: 'silent' }),
@@ -83,6 +86,7 @@ describe('docker CLI on berth-dockerd over upstream containerd', { tags: ['kerne
       await daemon.containers.remove(c.id, { force: true }).catch(() => undefined);
     await daemon?.close();
     await containerd?.stop();
+    await network.cleanup();
     // runc removes each container's cgroup; the parent we named is ours to remove
     for (const hierarchy of readdirSync('/sys/fs/cgroup')) {
       try {
@@ -262,6 +266,7 @@ describe('docker CLI on berth-dockerd over upstream containerd', { tags: ['kerne
         execRoot: join(dir, 'exec'),
         group: 'root',
         cgroupParent,
+        ...network.config,
       },
       '0.0.0-test',
       pino({ level: 'silent' }),

@@ -71,7 +71,12 @@ export function createApp(opts: AppOptions): FastifyInstance {
 
   app.setErrorHandler((err, _req, reply) => {
     const { statusCode, body } = errorBody(err);
-    void reply.status(statusCode).send(body);
+    // The CLI decodes {"message"} only for exactly "application/json": a Buffer keeps Fastify
+    // from appending a charset.
+    void reply
+      .status(statusCode)
+      .header('content-type', 'application/json')
+      .send(Buffer.from(JSON.stringify(body)));
   });
   app.setNotFoundHandler((_req, reply) => {
     void reply.status(404).send({ message: 'page not found' });

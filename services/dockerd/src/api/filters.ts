@@ -35,6 +35,16 @@ export function matchesLabels(
   });
 }
 
+/** Docker's "label!" filter: true when the labels carry one of the excluded labels (or values). */
+export function excludedByLabels(
+  filters: Filters,
+  labels: Record<string, string> | null | undefined,
+): boolean {
+  return (filters.get('label!') ?? []).some((expr) =>
+    matchesLabels(new Map([['label', [expr]]]), labels),
+  );
+}
+
 /** A shell-style glob (*, ?) matcher, as path.Match is used by Docker's reference filter. */
 export function globMatcher(pattern: string): RegExp {
   const escaped = pattern

@@ -73,7 +73,8 @@ async function route(req: IncomingMessage, socket: Duplex, body: Buffer, deps: H
     if (booleanQuery(q.get('stderr'))) wanted.add('stderr');
     const stdin = booleanQuery(q.get('stdin')) && !!container.record.Config.OpenStdin;
     respond101(socket, deps.engineVersion, tty);
-    const done = deps.containers.wait(container, 'next-exit');
+    deps.containers.emit(container, 'attach');
+    const done = deps.containers.runEnded(container);
     pipe(
       socket,
       container.hub,

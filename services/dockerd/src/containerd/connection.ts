@@ -20,6 +20,7 @@ export type ServiceName =
   | 'leases'
   | 'containers'
   | 'tasks'
+  | 'events'
   | 'introspection';
 
 type ClientConstructor = new (
@@ -38,6 +39,7 @@ function constructors(services: Services): Record<ServiceName, ClientConstructor
     leases: services.leases.v1.Leases,
     containers: services.containers.v1.Containers,
     tasks: services.tasks.v1.Tasks,
+    events: services.events.v1.Events,
     introspection: services.introspection.v1.Introspection,
   };
 }

@@ -117,3 +117,14 @@ export async function labelBlob(
     update_mask: { paths: Object.keys(labels).map((key) => `labels.${key}`) },
   });
 }
+
+/** Whether containerd's content store holds the blob. */
+export async function hasBlob(connection: ContainerdConnection, digest: string): Promise<boolean> {
+  try {
+    await connection.call('content', 'Info', { digest });
+    return true;
+  } catch (err) {
+    if (grpcCode(err) === GrpcCode.NOT_FOUND) return false;
+    throw err;
+  }
+}

@@ -83,6 +83,7 @@ export class ExecManager {
       throw Object.assign(new Error('No exec command specified'), { statusCode: 400 });
     const exec = new Exec(randomBytes(32).toString('hex'), container, config);
     this.execs.set(exec.id, exec);
+    this.containers.emit(container, `exec_create: ${config.Cmd.join(' ')}`, { execID: exec.id });
     return exec;
   }
 
@@ -157,6 +158,9 @@ export class ExecManager {
           throw err;
         }
         exec.running = true;
+        this.containers.emit(container, `exec_start: ${(config.Cmd ?? []).join(' ')}`, {
+          execID: exec.id,
+        });
         exec.done = (async () => {
           const { exit_status } = await this.connection
             .call<{ exit_status: number }>('tasks', 'Wait', ids, { deadlineMs: 0 })
@@ -166,6 +170,10 @@ export class ExecManager {
           await this.connection.call('tasks', 'DeleteProcess', ids).catch(() => undefined);
           exec.exitCode = exit_status;
           exec.running = false;
+          this.containers.emit(container, 'exec_die', {
+            execID: exec.id,
+            exitCode: String(exit_status),
+          });
         })();
       },
     );

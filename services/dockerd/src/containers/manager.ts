@@ -5,14 +5,21 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { hostname as hostHostname, constants as osConstants } from 'node:os';
 import { join } from 'node:path';
-import { trace } from '@opentelemetry/api';
+import { context, ROOT_CONTEXT, trace, type Context } from '@opentelemetry/api';
 import { withSpan } from '@berth/telemetry';
 import type { Logger } from 'pino';
 import { conflict, invalidParameter, notFound, notModified } from '../api/errors';
 import type { ContainerdConnection } from '../containerd/connection';
-import { GrpcCode, grpcCode } from '../containerd/connection';
+import { DOCKER_NAMESPACE, GrpcCode, grpcCode } from '../containerd/connection';
 import { withLease } from '../containerd/leases';
+import type { EventBus } from '../events/bus';
+import { withDefaultSwap } from './resources';
+import { validateResources } from './update';
+import { containerActor } from '../events/actors';
 import type { ImageStore } from '../images/store';
+import type { ContainerNetworking } from '../network/container-network';
+import { sharedEtcFiles } from '../network/etc-files';
+import type { EndpointConfig } from '../network/settings';
 import { SNAPSHOTTER } from '../images/unpack';
 import { JsonLogWriter } from './json-log';
 import { generateName, validateName } from './names';
@@ -20,11 +27,16 @@ import { ZERO_TIME, type ContainerRecord, type CreateConfig, type HostConfig } f
 import type { RecordStore } from './record-store';
 import type { Mount } from './rootfs-files';
 import { readRootfsFile } from './rootfs-files';
+import { mountRequest } from './mounts';
+import { taskWasOomKilled } from './oom';
+import { waitTaskExit } from './task-wait';
+import type { ContainerMounts } from './volume-mounts';
 import { buildSpec, containerEnv } from './spec';
 import { openStdio, stdioPaths, StreamHub, type OpenStdio } from './stdio';
 import { resolveUser } from './user';
+import { ATTR, containerAttributes, ContainerRun, withContainerSpan } from './run-trace';
+import type { RuntimeTable } from './runtimes';
 
-export const RUNTIME = 'io.containerd.runc.v2';
 const SPEC_TYPE = 'types.containerd.io/opencontainers/runtime-spec/1/Spec';
 const tracer = trace.getTracer('berth-dockerd');
 
@@ -34,7 +46,11 @@ export interface ManagerDeps {
   records: RecordStore;
   execRoot: string;
   cgroupParent: string;
+  runtimes: RuntimeTable;
+  mounts: ContainerMounts;
   logger: Logger;
+  events: EventBus;
+  network: ContainerNetworking;
 }
 
 export interface ExitStatus {
@@ -47,7 +63,11 @@ export class Container {
   readonly hub = new StreamHub();
   log?: JsonLogWriter;
   stdio?: OpenStdio;
+  /** The trace of the container's current run, open until its exit is handled. */
+  run?: ContainerRun;
   exitWaiters = new Set<(status: ExitStatus) => void>();
+  /** Attached clients: released by the next exit or a failed start (dockerd closes the streams). */
+  runEndWaiters = new Set<() => void>();
   removeWaiters = new Set<(status: ExitStatus) => void>();
   constructor(public record: ContainerRecord) {}
   get id() {
@@ -66,6 +86,15 @@ export class ContainerManager {
   private readonly containers = new Map<string, Container>();
 
   constructor(private readonly deps: ManagerDeps) {}
+
+  /** Publishes a container event with Docker's attributes (name, image, labels, extra). */
+  emit(container: Container, action: string, extra?: Record<string, string>): void {
+    this.deps.events.publish({
+      Type: 'container',
+      Action: action,
+      Actor: containerActor(container.record, extra),
+    });
+  }
 
   list(): Container[] {
     return [...this.containers.values()];
@@ -120,13 +149,20 @@ export class ContainerManager {
     name: string | undefined,
     config: CreateConfig,
     hostConfig: HostConfig,
+    parent: Context = ROOT_CONTEXT,
+    endpoints: Record<string, EndpointConfig> = {},
   ): Promise<Container> {
-    return withSpan(
-      tracer,
-      'dockerd.container.create',
-      { 'container.image': config.Image ?? '' },
-      async (span) => {
+    const runtime = this.deps.runtimes.resolve(hostConfig.Runtime as string | undefined);
+    const attributes = {
+      [ATTR.image]: config.Image ?? '',
+      [ATTR.runtime]: runtime.name,
+      [ATTR.namespace]: DOCKER_NAMESPACE,
+    };
+    const run = ContainerRun.open(parent, attributes);
+    const created = context.with(run.context, () =>
+      withSpan(tracer, 'dockerd.container.create', attributes, async (span) => {
         if (!config.Image) throw invalidParameter('No image specified');
+        validateResources(hostConfig, false);
         const fullName = name
           ? validateName(name)
           : generateName((n) => this.list().some((c) => c.record.Name === n));
@@ -138,18 +174,13 @@ export class ContainerManager {
         }
         const image = await this.deps.images.resolve(config.Image);
         const id = randomBytes(32).toString('hex');
-        span.setAttribute('container.id', id);
-        const networkMode = hostConfig.NetworkMode || 'default';
-        if (!['none', 'host', 'default', 'bridge'].includes(networkMode)) {
-          throw invalidParameter(`network mode ${networkMode} is not supported yet`);
-        }
-        if (networkMode === 'default' || networkMode === 'bridge') {
-          this.deps.logger.info(
-            { container: id, networkMode },
-            'bridge networking is not available yet: the container gets a network namespace with only lo',
-          );
-        }
+        span.setAttribute(ATTR.id, id);
+        run.setAttributes({ [ATTR.id]: id });
         const merged = mergeImageConfig(config, image.config.config ?? {});
+        const network = await this.deps.network.plan(id, merged, hostConfig, endpoints, (ref) =>
+          this.get(ref),
+        );
+        const networkMode = network.mode;
         const [path, ...args] = [...(merged.Entrypoint ?? []), ...(merged.Cmd ?? [])];
         if (!path) throw invalidParameter('No command specified');
         const record: ContainerRecord = {
@@ -162,10 +193,16 @@ export class ContainerManager {
           Config: {
             ...merged,
             Hostname:
-              config.Hostname || (networkMode === 'host' ? hostHostname() : id.slice(0, 12)),
+              config.Hostname ||
+              network.sharedWith?.Config.Hostname ||
+              (networkMode === 'host' ? hostHostname() : id.slice(0, 12)),
             Image: config.Image,
           },
-          HostConfig: { ...hostConfig, NetworkMode: networkMode },
+          HostConfig: withDefaultSwap({
+            ...hostConfig,
+            NetworkMode: networkMode,
+            Runtime: runtime.name,
+          }),
           State: {
             Status: 'created',
             Pid: 0,
@@ -177,6 +214,9 @@ export class ContainerManager {
           },
           RestartCount: 0,
           StoppedByUser: false,
+          NetworkSettings: network.settings,
+          TraceParent: run.traceparent(),
+          MountPoints: this.deps.mounts.resolve(mountRequest(hostConfig, merged.Volumes)),
         };
         const dir = this.deps.records.dir(id);
         mkdirSync(dir, { recursive: true, mode: 0o710 });
@@ -188,12 +228,19 @@ export class ContainerManager {
               { snapshotter: SNAPSHOTTER, key: id, parent: image.chainId },
               { lease },
             );
+            await this.deps.mounts.copyUp(record.MountPoints ?? [], mounts);
             const user = resolveUser(record.Config.User ?? '', (p) => readRootfsFile(mounts, p));
             const spec = buildSpec({
               record,
               user,
               env: containerEnv(record, user),
-              etcFiles: writeEtcFiles(dir, record),
+              etcFiles: {
+                ...writeEtcFiles(dir, record),
+                ...(network.sharedWith
+                  ? sharedEtcFiles(this.deps.records.dir(network.sharedWith.Id))
+                  : {}),
+              },
+              netnsPath: network.netnsPath,
               cgroupParent: this.deps.cgroupParent,
             });
             await this.deps.connection.call(
@@ -204,7 +251,7 @@ export class ContainerManager {
                   id,
                   image: image.names[0] ?? image.id,
                   labels: record.Config.Labels ?? {},
-                  runtime: { name: RUNTIME },
+                  runtime: { name: runtime.runtimeType, options: runtime.options },
                   spec: { type_url: SPEC_TYPE, value: Buffer.from(JSON.stringify(spec)) },
                   snapshotter: SNAPSHOTTER,
                   snapshot_key: id,
@@ -219,11 +266,22 @@ export class ContainerManager {
             .call('snapshots', 'Remove', { snapshotter: SNAPSHOTTER, key: id })
             .catch(() => undefined);
           rmSync(dir, { recursive: true, force: true });
+          await this.deps.mounts.release(record.MountPoints ?? [], true);
           throw err;
         }
-        return this.adopt(record);
-      },
+        const container = this.adopt(record);
+        this.emit(container, 'create');
+        return container;
+      }),
     );
+    try {
+      const container = await created;
+      container.run = run;
+      return container;
+    } catch (err) {
+      run.end(err);
+      throw err;
+    }
   }
 
   async start(ref: string): Promise<void> {
@@ -234,60 +292,92 @@ export class ContainerManager {
   }
 
   private async startTask(container: Container): Promise<void> {
-    await withSpan(
-      tracer,
-      'dockerd.container.start',
-      { 'container.id': container.id },
-      async () => {
-        const { connection } = this.deps;
-        const id = container.id;
-        const { mounts } = await connection.call<{ mounts: Mount[] }>('snapshots', 'Mounts', {
-          snapshotter: SNAPSHOTTER,
-          key: id,
-        });
-        const { paths, stdio } = await this.attachIo(container, true);
-        try {
-          await connection.call(
-            'tasks',
-            'Create',
-            {
-              container_id: id,
-              rootfs: mounts,
-              stdin: paths.stdin,
-              stdout: paths.stdout,
-              stderr: paths.stderr,
-              terminal: !!container.record.Config.Tty,
-            },
-            { deadlineMs: 60_000 },
-          );
-          const { pid } = await connection.call<{ pid: number }>('tasks', 'Start', {
+    if (!container.run?.open) {
+      const { record } = container;
+      container.run = ContainerRun.open(
+        ROOT_CONTEXT,
+        containerAttributes(record),
+        record.TraceParent,
+      );
+      record.TraceParent = container.run.traceparent();
+    }
+    const { run } = container;
+    await withContainerSpan('dockerd.container.start', container, async () => {
+      const { connection } = this.deps;
+      const id = container.id;
+      const { mounts } = await connection.call<{ mounts: Mount[] }>('snapshots', 'Mounts', {
+        snapshotter: SNAPSHOTTER,
+        key: id,
+      });
+      const { paths, stdio } = await this.attachIo(container, true);
+      try {
+        await this.deps.network.prepare(container.record, (ref) => this.get(ref));
+        await this.deps.mounts.activate(container.record.MountPoints ?? []);
+        await connection.call(
+          'tasks',
+          'Create',
+          {
             container_id: id,
-          });
-          stdio.connectStdin();
-          Object.assign(container.record.State, {
-            Status: 'running',
-            Pid: pid,
-            ExitCode: 0,
-            Error: '',
-            StartedAt: new Date().toISOString(),
-          });
-        } catch (err) {
-          container.stdio?.close();
-          container.stdio = undefined;
-          await this.reapTask(container);
-          const message = (err as { details?: string }).details ?? (err as Error).message;
-          Object.assign(container.record.State, {
-            Status: 'created',
-            Error: message,
-            ExitCode: 128,
-          });
-          this.deps.records.save(container.record);
-          throw Object.assign(new Error(message), { statusCode: 500 });
-        }
+            rootfs: mounts,
+            stdin: paths.stdin,
+            stdout: paths.stdout,
+            stderr: paths.stderr,
+            terminal: !!container.record.Config.Tty,
+            options: this.deps.runtimes.resolve(container.record.HostConfig.Runtime as string)
+              .options,
+          },
+          { deadlineMs: 60_000 },
+        );
+        const { pid } = await connection.call<{ pid: number }>('tasks', 'Start', {
+          container_id: id,
+        });
+        stdio.connectStdin();
+        Object.assign(container.record.State, {
+          Status: 'running',
+          Pid: pid,
+          OOMKilled: false,
+          ExitCode: 0,
+          Error: '',
+          StartedAt: new Date().toISOString(),
+        });
+      } catch (err) {
+        container.stdio?.close();
+        container.stdio = undefined;
+        await this.reapTask(container);
+        await this.deps.network
+          .release(container.record)
+          .catch((e: unknown) =>
+            this.deps.logger.warn({ err: e, container: id }, 'network release failed'),
+          );
+        const message = (err as { details?: string }).details ?? (err as Error).message;
+        Object.assign(container.record.State, {
+          Status: 'created',
+          Error: message,
+          ExitCode: 128,
+        });
         this.deps.records.save(container.record);
-        void this.watchExit(container);
-      },
-    );
+        // As moby: a --rm container that fails to start is removed (the CLI waits for that).
+        if (container.record.HostConfig.AutoRemove) {
+          await this.remove(container.id, { force: true, volumes: true }).catch((e: unknown) =>
+            this.deps.logger.warn({ err: e, container: id }, 'auto-remove failed'),
+          );
+        }
+        throw Object.assign(new Error(message), { statusCode: 500 });
+      }
+      this.deps.records.save(container.record);
+      this.emit(container, 'start');
+      void this.watchExit(container);
+    }).catch(async (err: unknown) => {
+      this.endRun(container);
+      // As Docker: a --rm container that failed to start is removed (`docker run` waits for it).
+      if (container.record.HostConfig.AutoRemove) {
+        await this.remove(container.id, { force: true }).catch((e: unknown) =>
+          this.deps.logger.warn({ err: e, container: container.id }, 'auto-remove failed'),
+        );
+      }
+      run.end(err);
+      throw err;
+    });
   }
 
   private async attachIo(container: Container, fresh: boolean) {
@@ -306,25 +396,40 @@ export class ContainerManager {
   }
 
   private async watchExit(container: Container): Promise<void> {
+    // The wait, the exit and an auto-remove belong to the run, not to the start that spawned us.
+    const { run } = container;
+    await context.with(run?.context ?? context.active(), () => this.followExit(container));
+    run?.end();
+  }
+
+  private async followExit(container: Container): Promise<void> {
     let status = 255;
     let error = '';
     try {
-      const res = await this.deps.connection.call<{ exit_status: number }>(
-        'tasks',
-        'Wait',
-        { container_id: container.id },
-        { deadlineMs: 0 },
-      );
-      status = res.exit_status;
+      status = await waitTaskExit(this.deps.connection, container.id);
     } catch (err) {
       error = (err as Error).message;
     }
-    // Output written before the exit must reach the log and attached clients first.
-    await Promise.race([container.stdio?.drained, new Promise((r) => setTimeout(r, 2000))]);
-    await this.reapTask(container);
-    container.stdio?.close();
-    container.stdio = undefined;
-    this.markExited(container, status, error);
+    await withContainerSpan('dockerd.container.exit', container, async () => {
+      // Output written before the exit must reach the log and attached clients first.
+      await Promise.race([container.stdio?.drained, new Promise((r) => setTimeout(r, 2000))]);
+      // A kill the live /tasks/oom event did not report (e.g. containerd was away) shows here.
+      const killed = await taskWasOomKilled(this.deps.connection, container.id);
+      const unreported = killed && !container.record.State.OOMKilled;
+      if (killed) container.record.State.OOMKilled = true;
+      await this.reapTask(container);
+      container.stdio?.close();
+      container.stdio = undefined;
+      await this.deps.network
+        .release(container.record)
+        .catch((err: unknown) =>
+          this.deps.logger.warn({ err, container: container.id }, 'network release failed'),
+        );
+      if (unreported) this.emit(container, 'oom');
+      this.markExited(container, status, error);
+      this.emit(container, 'die', { exitCode: String(status) });
+      await this.deps.mounts.deactivate(container.record.MountPoints ?? []);
+    });
     await this.afterExit(container);
   }
 
@@ -340,6 +445,12 @@ export class ContainerManager {
     const status = container.exitStatus();
     for (const waiter of container.exitWaiters) waiter(status);
     container.exitWaiters.clear();
+    this.endRun(container);
+  }
+
+  private endRun(container: Container) {
+    for (const waiter of container.runEndWaiters) waiter();
+    container.runEndWaiters.clear();
   }
 
   private async afterExit(container: Container) {
@@ -354,12 +465,14 @@ export class ContainerManager {
           code !== 0 &&
           (!policy.MaximumRetryCount || record.RestartCount < policy.MaximumRetryCount)));
     if (record.HostConfig.AutoRemove && !restart) {
-      await this.remove(container.id, { force: true }).catch((err: unknown) =>
+      await this.remove(container.id, { force: true, volumes: true }).catch((err: unknown) =>
         this.deps.logger.warn({ err }, 'auto-remove failed'),
       );
       return;
     }
     if (restart && this.containers.has(container.id)) {
+      // The restart is a run of its own (a new trace, linked to this one).
+      container.run?.end();
       record.RestartCount++;
       record.State.Status = 'restarting';
       await new Promise((r) => setTimeout(r, 100 * 2 ** Math.min(record.RestartCount - 1, 8)));
@@ -385,11 +498,26 @@ export class ContainerManager {
     const container = this.get(ref);
     if (!container.running) throw conflict(`Container ${container.id} is not running`);
     if (byUser) container.record.StoppedByUser = true;
+    const number = signalNumber(signal);
     await this.deps.connection.call('tasks', 'Kill', {
       container_id: container.id,
-      signal: signalNumber(signal),
+      signal: number,
       all: false,
     });
+    this.emit(container, 'kill', { signal: String(number) });
+  }
+
+  /** containerd's /tasks/oom for a container: moby marks it OOM-killed and emits `oom` at once. */
+  noteOom(id: string): void {
+    const container = this.containers.get(id);
+    if (!container?.running || container.record.State.OOMKilled) return;
+    container.record.State.OOMKilled = true;
+    this.emit(container, 'oom');
+  }
+
+  /** Until the next exit or a failed start: an attach ends then, as dockerd's does. */
+  runEnded(container: Container): Promise<void> {
+    return new Promise((resolve) => container.runEndWaiters.add(resolve));
   }
 
   wait(container: Container, condition: string): Promise<ExitStatus> {
@@ -403,7 +531,7 @@ export class ContainerManager {
   async stop(ref: string, timeoutSeconds?: number, signal?: string): Promise<void> {
     const container = this.get(ref);
     if (!container.running) throw notModified('container already stopped');
-    await withSpan(tracer, 'dockerd.container.stop', { 'container.id': container.id }, async () => {
+    await withContainerSpan('dockerd.container.stop', container, async () => {
       const exited = this.wait(container, 'next-exit');
       if (container.record.State.Status === 'paused') await this.unpause(ref);
       const timeout = timeoutSeconds ?? container.record.Config.StopTimeout ?? 10;
@@ -416,6 +544,7 @@ export class ContainerManager {
           : await Promise.race([exited.then(() => false), sleep(timeout * 1000).then(() => true)]);
       if (timedOut && container.running) await this.kill(ref, 'SIGKILL').catch(() => undefined);
       await exited;
+      this.emit(container, 'stop');
     });
   }
 
@@ -424,46 +553,45 @@ export class ContainerManager {
     if (container.running) await this.stop(ref, timeoutSeconds);
     container.record.StoppedByUser = false;
     await this.startTask(container);
+    this.emit(container, 'restart');
   }
 
-  async remove(ref: string, options: { force: boolean }): Promise<void> {
+  async remove(ref: string, options: { force: boolean; volumes?: boolean }): Promise<void> {
     const container = this.get(ref);
-    await withSpan(
-      tracer,
-      'dockerd.container.remove',
-      { 'container.id': container.id },
-      async () => {
-        if (container.running) {
-          if (!options.force) {
-            throw conflict(
-              `cannot remove container "${container.record.Name}": container is running: stop the container before removing or force remove`,
-            );
-          }
-          const exited = this.wait(container, 'next-exit');
-          container.record.HostConfig.AutoRemove = false;
-          await this.kill(ref, 'SIGKILL');
-          await exited;
+    await withContainerSpan('dockerd.container.remove', container, async () => {
+      if (container.running) {
+        if (!options.force) {
+          throw conflict(
+            `cannot remove container "${container.record.Name}": container is running: stop the container before removing or force remove`,
+          );
         }
-        const { connection } = this.deps;
-        this.containers.delete(container.id);
-        await this.reapTask(container);
-        await connection
-          .call('containers', 'Delete', { id: container.id })
-          .catch((err: unknown) => {
-            if (grpcCode(err) !== GrpcCode.NOT_FOUND) throw err;
-          });
-        await connection
-          .call('snapshots', 'Remove', { snapshotter: SNAPSHOTTER, key: container.id })
-          .catch((err: unknown) => {
-            if (grpcCode(err) !== GrpcCode.NOT_FOUND) throw err;
-          });
-        container.log?.close();
-        this.deps.records.remove(container.id);
-        rmSync(join(this.deps.execRoot, container.id), { recursive: true, force: true });
-        const status = container.exitStatus();
-        for (const waiter of container.removeWaiters) waiter(status);
-      },
-    );
+        const exited = this.wait(container, 'next-exit');
+        container.record.HostConfig.AutoRemove = false;
+        await this.kill(ref, 'SIGKILL');
+        await exited;
+      }
+      const { connection } = this.deps;
+      await this.deps.network.release(container.record);
+      this.containers.delete(container.id);
+      await this.reapTask(container);
+      await connection.call('containers', 'Delete', { id: container.id }).catch((err: unknown) => {
+        if (grpcCode(err) !== GrpcCode.NOT_FOUND) throw err;
+      });
+      await connection
+        .call('snapshots', 'Remove', { snapshotter: SNAPSHOTTER, key: container.id })
+        .catch((err: unknown) => {
+          if (grpcCode(err) !== GrpcCode.NOT_FOUND) throw err;
+        });
+      container.log?.close();
+      this.deps.records.remove(container.id);
+      rmSync(join(this.deps.execRoot, container.id), { recursive: true, force: true });
+      await this.deps.mounts.release(container.record.MountPoints ?? [], !!options.volumes);
+      this.emit(container, 'destroy');
+      const status = container.exitStatus();
+      for (const waiter of container.removeWaiters) waiter(status);
+    });
+    // A container removed before it ever ran ends its run here.
+    container.run?.end();
   }
 
   async pause(ref: string): Promise<void> {
@@ -473,6 +601,7 @@ export class ContainerManager {
     await this.deps.connection.call('tasks', 'Pause', { container_id: container.id });
     container.record.State.Status = 'paused';
     this.deps.records.save(container.record);
+    this.emit(container, 'pause');
   }
 
   async unpause(ref: string): Promise<void> {
@@ -482,6 +611,7 @@ export class ContainerManager {
     await this.deps.connection.call('tasks', 'Resume', { container_id: container.id });
     container.record.State.Status = 'running';
     this.deps.records.save(container.record);
+    this.emit(container, 'unpause');
   }
 
   rename(ref: string, newName: string): void {
@@ -493,8 +623,10 @@ export class ContainerManager {
         `Conflict. The container name "${name}" is already in use by container "${holder.id}". You have to remove (or rename) that container to be able to reuse that name.`,
       );
     }
+    const oldName = container.record.Name;
     container.record.Name = name;
     this.deps.records.save(container.record);
+    this.emit(container, 'rename', { oldName });
   }
 
   async resize(ref: string, height: number, width: number, execId = ''): Promise<void> {
@@ -506,6 +638,7 @@ export class ContainerManager {
       width,
       height,
     });
+    if (!execId) this.emit(container, 'resize', { height: String(height), width: String(width) });
   }
 
   async pids(ref: string): Promise<number[]> {
@@ -542,6 +675,10 @@ export function mergeImageConfig(user: CreateConfig, image: CreateConfig): Creat
   merged.User ||= image.User ?? '';
   merged.Labels = { ...(image.Labels ?? {}), ...(user.Labels ?? {}) };
   merged.StopSignal ||= image.StopSignal;
+  if (image.ExposedPorts || user.ExposedPorts)
+    merged.ExposedPorts = { ...(image.ExposedPorts ?? {}), ...(user.ExposedPorts ?? {}) };
+  if (image.Volumes || user.Volumes)
+    merged.Volumes = { ...(image.Volumes ?? {}), ...(user.Volumes ?? {}) };
   return merged;
 }
 

@@ -1,6 +1,9 @@
 // A container as dockerd remembers it across restarts: the merged config, the host config
 // as sent, and the last known state. Field names follow the Engine API, so inspect is a view.
 import type { ContainerConfig } from '../images/media-types';
+import type { MountPoint, MountSpec } from './mounts';
+import type { PortMap } from '../network/ports';
+import type { NetworkSettings } from '../network/settings';
 
 export interface CreateConfig extends ContainerConfig {
   Hostname?: string;
@@ -17,11 +20,19 @@ export interface CreateConfig extends ContainerConfig {
 
 export interface HostConfig {
   Binds?: string[] | null;
-  Mounts?: { Type?: string; Source?: string; Target?: string; ReadOnly?: boolean }[] | null;
+  Mounts?: MountSpec[] | null;
   Memory?: number;
+  MemorySwap?: number;
+  MemoryReservation?: number;
   NanoCpus?: number;
   CpuShares?: number;
+  CpuQuota?: number;
+  CpuPeriod?: number;
+  CpusetCpus?: string;
+  CpusetMems?: string;
+  BlkioWeight?: number;
   PidsLimit?: number | null;
+  Devices?: { PathOnHost: string; PathInContainer?: string; CgroupPermissions?: string }[] | null;
   AutoRemove?: boolean;
   RestartPolicy?: { Name?: string; MaximumRetryCount?: number };
   NetworkMode?: string;
@@ -32,6 +43,12 @@ export interface HostConfig {
   SecurityOpt?: string[] | null;
   Ulimits?: { Name: string; Soft: number; Hard: number }[] | null;
   Tmpfs?: Record<string, string> | null;
+  PortBindings?: PortMap | null;
+  PublishAllPorts?: boolean;
+  Dns?: string[] | null;
+  DnsSearch?: string[] | null;
+  DnsOptions?: string[] | null;
+  ExtraHosts?: string[] | null;
   [key: string]: unknown;
 }
 
@@ -63,6 +80,12 @@ export interface ContainerRecord {
   RestartCount: number;
   /** Set by docker stop/kill: the restart policy must not bring it back. */
   StoppedByUser: boolean;
+  /** Volumes, binds and tmpfs mounts, resolved at create. */
+  MountPoints?: MountPoint[];
+  /** Networks asked for and, while running, the endpoints they gave. */
+  NetworkSettings?: NetworkSettings;
+  /** W3C traceparent of the container's last run (its trace continues or links to it). */
+  TraceParent?: string;
 }
 
 export const ZERO_TIME = '0001-01-01T00:00:00Z';

@@ -1,10 +1,11 @@
 // The OCI runtime spec for a container, with Docker's defaults (oci/defaults.go): its
 // namespaces, capabilities, mounts, masked and read-only /proc and /sys paths, and the
 // resources, mounts and security options of the host config.
-import { isAbsolute } from 'node:path';
-import { invalidParameter } from '../api/errors';
 import { containerCapabilities } from './capabilities';
+import { specMounts } from './mounts';
 import type { ContainerRecord } from './record';
+import { specResources } from './resources';
+import { containerDevices, containerSeccomp, parseSecurityOpts } from './security';
 import type { ResolvedUser } from './user';
 
 export const MASKED_PATHS = [
@@ -36,6 +37,8 @@ export interface SpecInputs {
   /** /etc/hostname, /etc/hosts, /etc/resolv.conf files made for this container. */
   etcFiles: { hostname: string; hosts: string; resolvConf: string };
   cgroupParent: string;
+  /** The network namespace to join by path; null: the host's; absent: a new empty one. */
+  netnsPath?: string | null;
 }
 
 interface Mount {
@@ -94,64 +97,22 @@ function bindMount(source: string, destination: string, readonly: boolean): Moun
   };
 }
 
-function userMounts(record: ContainerRecord): Mount[] {
-  const host = record.HostConfig;
-  const mounts: Mount[] = [];
-  for (const bind of host.Binds ?? []) {
-    const [source = '', destination = '', mode = ''] = bind.split(':');
-    if (!isAbsolute(source)) throw invalidParameter(`named volumes are not supported yet: ${bind}`);
-    if (!isAbsolute(destination)) throw invalidParameter(`invalid volume specification: '${bind}'`);
-    mounts.push(bindMount(source, destination, mode.split(',').includes('ro')));
-  }
-  for (const mount of host.Mounts ?? []) {
-    if (!mount.Target || !isAbsolute(mount.Target))
-      throw invalidParameter('invalid mount config: Target must be an absolute path');
-    if (mount.Type === 'tmpfs') mounts.push(tmpfs(mount.Target, ''));
-    else if (mount.Type === 'bind' && mount.Source && isAbsolute(mount.Source))
-      mounts.push(bindMount(mount.Source, mount.Target, !!mount.ReadOnly));
-    else
-      throw invalidParameter(
-        `invalid mount config for type "${mount.Type}": only bind and tmpfs are supported`,
-      );
-  }
-  for (const [destination, options] of Object.entries(host.Tmpfs ?? {}))
-    mounts.push(tmpfs(destination, options));
-  return mounts;
+/** A user mount replaces the default mount at its destination, as Docker's does. */
+function withoutOverridden(defaults: Mount[], userMounts: readonly Mount[]): Mount[] {
+  return defaults.filter((m) => !userMounts.some((u) => u.destination === m.destination));
 }
 
-function tmpfs(destination: string, options: string): Mount {
-  return {
-    destination,
-    type: 'tmpfs',
-    source: 'tmpfs',
-    options: ['noexec', 'nosuid', 'nodev', ...options.split(',').filter(Boolean)],
-  };
-}
-
-function namespaces(networkMode: string) {
-  const list: { type: string }[] = [
+function namespaces(networkMode: string, netnsPath: string | null | undefined) {
+  const list: { type: string; path?: string }[] = [
     { type: 'mount' },
     { type: 'uts' },
     { type: 'pid' },
     { type: 'ipc' },
   ];
-  if (networkMode !== 'host') list.push({ type: 'network' });
+  // A namespace prepared by the network manager is joined by path, as Docker's sandbox key.
+  if (netnsPath) list.push({ type: 'network', path: netnsPath });
+  else if (netnsPath === undefined && networkMode !== 'host') list.push({ type: 'network' });
   return list;
-}
-
-function resources(record: ContainerRecord) {
-  const host = record.HostConfig;
-  const out: Record<string, unknown> = {
-    devices: host.Privileged ? [{ allow: true, access: 'rwm' }] : [{ allow: false, access: 'rwm' }],
-  };
-  if (host.Memory) out.memory = { limit: host.Memory };
-  const cpu: Record<string, unknown> = {};
-  if (host.CpuShares) cpu.shares = host.CpuShares;
-  if (host.NanoCpus)
-    Object.assign(cpu, { period: 100_000, quota: Math.round((host.NanoCpus * 100_000) / 1e9) });
-  if (Object.keys(cpu).length > 0) out.cpu = cpu;
-  if (host.PidsLimit && host.PidsLimit > 0) out.pids = { limit: host.PidsLimit };
-  return out;
 }
 
 export function buildSpec(inputs: SpecInputs): Record<string, unknown> {
@@ -159,8 +120,11 @@ export function buildSpec(inputs: SpecInputs): Record<string, unknown> {
   const host = record.HostConfig;
   const privileged = !!host.Privileged;
   const caps = containerCapabilities(host.CapAdd, host.CapDrop, privileged);
-  const securityOpts = host.SecurityOpt ?? [];
+  const security = parseSecurityOpts(host.SecurityOpt);
+  const devices = containerDevices(host);
+  const seccomp = containerSeccomp(host, security, caps);
   const { hostname, hosts, resolvConf } = inputs.etcFiles;
+  const userMounts = specMounts(record.MountPoints ?? [], host.Tmpfs ?? {});
   return {
     ociVersion: '1.0.2-dev',
     process: {
@@ -175,21 +139,28 @@ export function buildSpec(inputs: SpecInputs): Record<string, unknown> {
         hard: u.Hard,
         soft: u.Soft,
       })),
-      noNewPrivileges: securityOpts.some((o) => /^no-new-privileges(?:[:=]true)?$/.test(o)),
+      noNewPrivileges: security.noNewPrivileges,
       oomScoreAdj: 0,
     },
     root: { path: 'rootfs', readonly: !!host.ReadonlyRootfs },
     hostname: record.Config.Hostname,
     mounts: [
-      ...defaultMounts(privileged),
-      bindMount(resolvConf, '/etc/resolv.conf', false),
-      bindMount(hostname, '/etc/hostname', false),
-      bindMount(hosts, '/etc/hosts', false),
-      ...userMounts(record),
+      ...withoutOverridden(
+        [
+          ...defaultMounts(privileged),
+          bindMount(resolvConf, '/etc/resolv.conf', false),
+          bindMount(hostname, '/etc/hostname', false),
+          bindMount(hosts, '/etc/hosts', false),
+        ],
+        userMounts,
+      ),
+      ...userMounts,
     ],
     linux: {
-      namespaces: namespaces(host.NetworkMode ?? 'default'),
-      resources: resources(record),
+      namespaces: namespaces(host.NetworkMode ?? 'default', inputs.netnsPath),
+      resources: { ...specResources(host), devices: devices.rules },
+      devices: devices.devices,
+      ...(seccomp ? { seccomp } : {}),
       cgroupsPath: `${inputs.cgroupParent}/${record.Id}`,
       maskedPaths: privileged ? [] : MASKED_PATHS,
       readonlyPaths: privileged ? [] : READONLY_PATHS,
@@ -198,10 +169,14 @@ export function buildSpec(inputs: SpecInputs): Record<string, unknown> {
 }
 
 /** The container's environment: HOSTNAME and TERM first, then the merged config Env. */
+const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
 export function containerEnv(record: ContainerRecord, user: ResolvedUser): string[] {
   const env = [`HOSTNAME=${record.Config.Hostname}`];
   if (record.Config.Tty) env.push('TERM=xterm');
   const configEnv = record.Config.Env ?? [];
+  // Docker's default PATH for images that set none (docker import, FROM scratch)
+  if (!configEnv.some((e) => e.startsWith('PATH='))) env.unshift(`PATH=${DEFAULT_PATH}`);
   env.push(...configEnv);
   if (!configEnv.some((e) => e.startsWith('HOME='))) env.push(`HOME=${user.home}`);
   return env;

@@ -1,6 +1,9 @@
 // The JSON shapes of GET /containers/json and /containers/{id}/json.
 import { humanDuration } from './duration';
 import type { Container } from './manager';
+import { mountView } from './mounts';
+import { portSummary } from '../network/ports';
+import { networkSettingsView } from '../network/settings';
 
 function command(container: Container): string {
   return [container.record.Path, ...container.record.Args].join(' ');
@@ -32,13 +35,13 @@ export function containerSummary(container: Container, imageName: string) {
     ImageID: record.Image,
     Command: command(container),
     Created: Math.floor(Date.parse(record.Created) / 1000),
-    Ports: [],
+    Ports: portSummary(record.NetworkSettings?.Ports),
     Labels: record.Config.Labels ?? {},
     State: record.State.Status,
     Status: containerStatus(container),
     HostConfig: { NetworkMode: record.HostConfig.NetworkMode },
-    NetworkSettings: { Networks: {} },
-    Mounts: [],
+    NetworkSettings: { Networks: record.NetworkSettings?.Networks ?? {} },
+    Mounts: (record.MountPoints ?? []).map(mountView),
   };
 }
 
@@ -82,8 +85,8 @@ export function containerInspect(
     ExecIDs: execIds.length > 0 ? execIds : null,
     HostConfig: { LogConfig: { Type: 'json-file', Config: {} }, ...record.HostConfig },
     GraphDriver: { Name: 'overlayfs', Data: null },
-    Mounts: [],
+    Mounts: (record.MountPoints ?? []).map(mountView),
     Config: record.Config,
-    NetworkSettings: { Bridge: '', SandboxID: '', Ports: {}, SandboxKey: '', Networks: {} },
+    NetworkSettings: networkSettingsView(record.NetworkSettings),
   };
 }

@@ -7,6 +7,7 @@ import { extract } from 'tar-stream';
 import { invalidParameter } from '../api/errors';
 import type { ContainerdConnection } from '../containerd/connection';
 import { bufferChunks, writeBlob, type Blob } from '../containerd/content';
+import { compressionOf, type Compression } from './compression';
 
 /** Files up to this size are kept in memory; everything larger is a layer. */
 const IN_MEMORY_LIMIT = 1 << 20;
@@ -20,13 +21,13 @@ export interface ArchiveManifestEntry {
 export interface ArchiveFile {
   blob?: Blob;
   data?: Buffer;
-  gzip: boolean;
+  compression: Compression;
 }
 
 export interface DockerArchive {
   manifest: ArchiveManifestEntry[];
   /** Stores the file at `path` in containerd (if not stored yet) and describes it. */
-  store(path: string): Promise<Blob & { gzip: boolean; data?: Buffer }>;
+  store(path: string): Promise<Blob & { compression: Compression; data?: Buffer }>;
 }
 
 export async function readDockerArchive(
@@ -51,7 +52,7 @@ export async function readDockerArchive(
       const parts: Buffer[] = [];
       for await (const chunk of entry) parts.push(chunk as Buffer);
       const data = Buffer.concat(parts);
-      files.set(name, { data, gzip: isGzip(data) });
+      files.set(name, { data, compression: compressionOf(data) });
       continue;
     } else if (entry.header.type === 'file') {
       let head: Buffer | undefined;
@@ -65,7 +66,7 @@ export async function readDockerArchive(
         })(),
         { lease },
       );
-      files.set(name, { blob, gzip: head !== undefined && isGzip(head) });
+      files.set(name, { blob, compression: compressionOf(head ?? Buffer.alloc(0)) });
       continue;
     }
     entry.resume();
@@ -93,11 +94,11 @@ export async function readDockerArchive(
       const file = lookup(path);
       if (!file.blob && file.data)
         file.blob = await writeBlob(connection, bufferChunks(file.data), { lease });
-      return { ...file.blob!, gzip: file.gzip, ...(file.data ? { data: file.data } : {}) };
+      return {
+        ...file.blob!,
+        compression: file.compression,
+        ...(file.data ? { data: file.data } : {}),
+      };
     },
   };
-}
-
-function isGzip(head: Buffer): boolean {
-  return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
 }

@@ -6,7 +6,9 @@ import { invalidParameter } from '../api/errors';
 import type { ContainerdConnection } from '../containerd/connection';
 import { bufferChunks, labelBlob, writeBlob } from '../containerd/content';
 import { withLease } from '../containerd/leases';
+import { layerMediaType, type Compression } from './compression';
 import { readDockerArchive } from './docker-archive';
+import { manifestGcLabels } from './gc-labels';
 import { MediaType, type Descriptor, type ImageConfig, type Manifest } from './media-types';
 import { familiarName, normalizedTagged } from './reference';
 import type { ImageStore } from './store';
@@ -20,6 +22,7 @@ export async function loadImages(
   store: ImageStore,
   body: Readable,
   progress: LoadProgress,
+  loaded: (imageId: string) => void = () => undefined,
 ): Promise<void> {
   await withLease(connection, async (lease) => {
     const archive = await readDockerArchive(body, connection, lease);
@@ -35,14 +38,14 @@ export async function loadImages(
       const layers: Descriptor[] = [];
       for (const [i, path] of entry.Layers.entries()) {
         const layer = await archive.store(path);
-        if (!layer.gzip && layer.digest !== diffIds[i]) {
+        if (layer.compression === 'none' && layer.digest !== diffIds[i]) {
           throw invalidParameter(
             `invalid archive: layer ${path} is ${layer.digest}, config says ${diffIds[i]}`,
           );
         }
         await labelBlob(connection, layer.digest, { 'containerd.io/uncompressed': diffIds[i]! });
         layers.push({
-          mediaType: layer.gzip ? MediaType.layerGzip : MediaType.layer,
+          mediaType: loadedLayerType(path, layer.compression),
           digest: layer.digest,
           size: layer.size,
         });
@@ -68,8 +71,16 @@ export async function loadImages(
         await store.keepUnnamed(target);
         progress(`Loaded image ID: ${config.digest}`);
       }
+      loaded(config.digest);
     }
   });
+}
+
+function loadedLayerType(path: string, compression: Compression): string {
+  const mediaType = layerMediaType(compression, 'docker');
+  if (!mediaType)
+    throw invalidParameter(`invalid archive: layer ${path}: ${compression} is not supported`);
+  return mediaType;
 }
 
 function parseConfig(data: Buffer | undefined): ImageConfig {
@@ -82,20 +93,14 @@ function parseConfig(data: Buffer | undefined): ImageConfig {
 }
 
 /** Writes the manifest with labels that make containerd's GC keep what it references. */
-async function writeManifest(
+export async function writeManifest(
   connection: ContainerdConnection,
   lease: string,
   manifest: Manifest,
 ): Promise<Descriptor> {
-  const labels: Record<string, string> = {
-    'containerd.io/gc.ref.content.config': manifest.config.digest,
-  };
-  manifest.layers.forEach(
-    (layer, i) => (labels[`containerd.io/gc.ref.content.l.${i}`] = layer.digest),
-  );
   const blob = await writeBlob(connection, bufferChunks(Buffer.from(JSON.stringify(manifest))), {
     lease,
-    labels,
+    labels: manifestGcLabels(manifest),
   });
-  return { mediaType: MediaType.manifest, ...blob };
+  return { mediaType: manifest.mediaType ?? MediaType.manifest, ...blob };
 }

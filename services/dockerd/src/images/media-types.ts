@@ -7,6 +7,10 @@ export const MediaType = {
   config: 'application/vnd.docker.container.image.v1+json',
   layer: 'application/vnd.docker.image.rootfs.diff.tar',
   layerGzip: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
+  ociConfig: 'application/vnd.oci.image.config.v1+json',
+  ociLayer: 'application/vnd.oci.image.layer.v1.tar',
+  ociLayerGzip: 'application/vnd.oci.image.layer.v1.tar+gzip',
+  ociLayerZstd: 'application/vnd.oci.image.layer.v1.tar+zstd',
 } as const;
 
 export interface Descriptor {
@@ -57,6 +61,7 @@ export interface ContainerConfig {
   ExposedPorts?: Record<string, object> | null;
   Volumes?: Record<string, object> | null;
   StopSignal?: string;
+  OnBuild?: string[] | null;
 }
 
 export function isIndex(mediaType: string): boolean {

@@ -14,6 +14,7 @@ import {
   type Manifest,
 } from './media-types';
 import { formatReference, parseReference, withDefaultTag } from './reference';
+import { repoDigestOf } from './repo-digests';
 import { SNAPSHOTTER } from './unpack';
 
 const DANGLING_PREFIX = 'moby-dangling@';
@@ -39,6 +40,8 @@ export interface Image {
   config: ImageConfig;
   /** Normalised names (docker.io/library/busybox:latest), empty when dangling. */
   names: string[];
+  /** Familiar repo@digest names of the manifests it was pulled or pushed as. */
+  repoDigests: string[];
   /** Chain ID of the top layer: the snapshot containers are prepared from. */
   chainId: string;
   /** When the newest of its records was created (Docker's LastTagTime). */
@@ -49,7 +52,10 @@ const HOST_PLATFORM = { os: 'linux', architecture: 'amd64' };
 
 export class ImageStore {
   /** Manifests and configs are immutable: cached by the digest that names them. */
-  private readonly described = new Map<string, Promise<Omit<Image, 'names' | 'tagged'>>>();
+  private readonly described = new Map<
+    string,
+    Promise<Omit<Image, 'names' | 'repoDigests' | 'tagged'>>
+  >();
   private readonly usage = new Map<string, Promise<number>>();
 
   constructor(private readonly connection: ContainerdConnection) {}
@@ -66,8 +72,13 @@ export class ImageStore {
       }
       const tagged = recordTime(record);
       const existing = byId.get(described.id);
-      const image = existing ?? { ...described, names: [], tagged };
-      if (!record.name.startsWith(DANGLING_PREFIX)) image.names.push(record.name);
+      const image = existing ?? { ...described, names: [], repoDigests: [], tagged };
+      if (!record.name.startsWith(DANGLING_PREFIX)) {
+        image.names.push(record.name);
+        const repoDigest = await repoDigestOf(this.connection, record.name, record.target.digest);
+        if (repoDigest && !image.repoDigests.includes(repoDigest))
+          image.repoDigests.push(repoDigest);
+      }
       if (tagged > image.tagged) image.tagged = tagged;
       byId.set(described.id, image);
     }
@@ -122,15 +133,28 @@ export class ImageStore {
     });
   }
 
-  /** Removes one name of an image. */
-  async removeName(name: string): Promise<void> {
-    await this.connection.call('images', 'Delete', { name, sync: false });
+  /** Removes one name of an image; `sync` waits for containerd's collector to run. */
+  async removeName(name: string, sync = false): Promise<void> {
+    await this.connection.call('images', 'Delete', { name, sync });
   }
 
-  /** Removes every record of the image, leaving its content to containerd's collector. */
+  /**
+   * Removes every record of the image; the last removal waits for containerd's collector,
+   * so that what only the image referenced (blobs, snapshots) is gone when this returns.
+   */
   async removeImage(image: Image): Promise<void> {
-    for (const name of image.names) await this.removeName(name);
-    await this.dropDangling(image.target.digest);
+    const dangling = DANGLING_PREFIX + image.target.digest;
+    const names = [...image.names, ...((await this.record(dangling)) ? [dangling] : [])];
+    for (const [i, name] of names.entries()) await this.removeName(name, i === names.length - 1);
+  }
+
+  /** Keeps the image under its dangling record, whatever names it still has. */
+  async keepDangling(target: Descriptor): Promise<void> {
+    await this.createDangling({
+      media_type: target.mediaType,
+      digest: target.digest,
+      size: String(target.size),
+    });
   }
 
   /** Unpacked size of the image (every layer's snapshot), as Docker reports Size. */
@@ -159,6 +183,14 @@ export class ImageStore {
     return size;
   }
 
+  /** What the record `name` points at (an image's names may point at different manifests). */
+  async targetOf(name: string): Promise<Descriptor | undefined> {
+    const target = (await this.record(name))?.target;
+    return (
+      target && { mediaType: target.media_type, digest: target.digest, size: Number(target.size) }
+    );
+  }
+
   private async record(name: string): Promise<ImageRecord | undefined> {
     try {
       return (await this.connection.call<{ image: ImageRecord }>('images', 'Get', { name })).image;
@@ -173,6 +205,10 @@ export class ImageStore {
       filters: [`target.digest==${target.digest}`],
     });
     if (images.length > 0) return;
+    await this.createDangling(target);
+  }
+
+  private async createDangling(target: ProtoDescriptor): Promise<void> {
     await this.connection
       .call('images', 'Create', {
         image: { name: DANGLING_PREFIX + target.digest, labels: {}, target },
@@ -190,7 +226,9 @@ export class ImageStore {
       });
   }
 
-  private describe(target: ProtoDescriptor): Promise<Omit<Image, 'names' | 'tagged'>> {
+  private describe(
+    target: ProtoDescriptor,
+  ): Promise<Omit<Image, 'names' | 'repoDigests' | 'tagged'>> {
     let described = this.described.get(target.digest);
     if (!described) {
       described = this.readImage(target);
@@ -200,7 +238,9 @@ export class ImageStore {
     return described;
   }
 
-  private async readImage(target: ProtoDescriptor): Promise<Omit<Image, 'names' | 'tagged'>> {
+  private async readImage(
+    target: ProtoDescriptor,
+  ): Promise<Omit<Image, 'names' | 'repoDigests' | 'tagged'>> {
     let manifestDesc: Descriptor = {
       mediaType: target.media_type,
       digest: target.digest,

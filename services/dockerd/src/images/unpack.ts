@@ -19,42 +19,61 @@ export async function unpackLayers(
   for (const [i, layer] of layers.entries()) {
     const chainId = chain[i]!;
     if (await snapshotExists(connection, chainId)) continue;
-    const key = `extract-${randomUUID()} ${chainId}`;
-    const { mounts } = await connection.call<{ mounts: object[] }>(
-      'snapshots',
-      'Prepare',
-      { snapshotter: SNAPSHOTTER, key, parent: chain[i - 1] ?? '' },
-      { lease },
-    );
-    try {
-      const { applied } = await connection.call<{ applied: { digest: string } }>(
-        'diff',
-        'Apply',
-        {
-          diff: { media_type: layer.mediaType, digest: layer.digest, size: String(layer.size) },
-          mounts,
-        },
-        { lease, deadlineMs: 10 * 60_000 },
-      );
-      if (applied.digest !== diffIds[i]) {
-        throw new Error(
-          `layer ${layer.digest}: unpacked to ${applied.digest}, config says ${diffIds[i]}`,
-        );
-      }
-      await connection.call(
-        'snapshots',
-        'Commit',
-        { snapshotter: SNAPSHOTTER, name: chainId, key },
-        { lease },
-      );
-    } catch (err) {
-      await connection
-        .call('snapshots', 'Remove', { snapshotter: SNAPSHOTTER, key })
-        .catch(() => undefined);
-      if (grpcCode(err) !== GrpcCode.ALREADY_EXISTS) throw err;
-    }
+    await applyLayer(connection, layer, chain[i - 1] ?? '', lease, (applied) => {
+      if (applied !== diffIds[i])
+        throw new Error(`layer ${layer.digest}: unpacked to ${applied}, config says ${diffIds[i]}`);
+      return chainId;
+    });
   }
   return chain.at(-1) ?? '';
+}
+
+/**
+ * Applies one layer on the committed snapshot `parent` and commits the result under the name
+ * `nameFor` gives for the diff ID containerd computed while applying (which it returns). A
+ * snapshot of that name that exists already is kept.
+ */
+export async function applyLayer(
+  connection: ContainerdConnection,
+  layer: Descriptor,
+  parent: string,
+  lease: string,
+  nameFor: (diffId: string) => string,
+): Promise<string> {
+  const key = `extract-${randomUUID()} ${parent}`;
+  const { mounts } = await connection.call<{ mounts: object[] }>(
+    'snapshots',
+    'Prepare',
+    { snapshotter: SNAPSHOTTER, key, parent },
+    { lease },
+  );
+  let diffId: string | undefined;
+  try {
+    const { applied } = await connection.call<{ applied: { digest: string } }>(
+      'diff',
+      'Apply',
+      {
+        diff: { media_type: layer.mediaType, digest: layer.digest, size: String(layer.size) },
+        mounts,
+      },
+      { lease, deadlineMs: 10 * 60_000 },
+    );
+    diffId = applied.digest;
+    const name = nameFor(diffId);
+    await connection.call(
+      'snapshots',
+      'Commit',
+      { snapshotter: SNAPSHOTTER, name, key },
+      { lease },
+    );
+    return diffId;
+  } catch (err) {
+    await connection
+      .call('snapshots', 'Remove', { snapshotter: SNAPSHOTTER, key })
+      .catch(() => undefined);
+    if (diffId === undefined || grpcCode(err) !== GrpcCode.ALREADY_EXISTS) throw err;
+    return diffId;
+  }
 }
 
 async function snapshotExists(connection: ContainerdConnection, key: string): Promise<boolean> {

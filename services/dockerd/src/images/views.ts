@@ -1,6 +1,7 @@
 // The JSON shapes of GET /images/json, /images/{name}/json and /images/{name}/history.
 import { compareVersions } from '../api/versions';
 import { familiarName } from './reference';
+import { isTagName } from './repo-digests';
 import type { Image } from './store';
 
 const unixSeconds = (iso: string | undefined) => (iso ? Math.floor(Date.parse(iso) / 1000) : 0);
@@ -9,8 +10,8 @@ export function imageSummary(image: Image, size: number, apiVersion: string) {
   const summary: Record<string, unknown> = {
     Id: image.id,
     ParentId: '',
-    RepoTags: image.names.map(familiarName),
-    RepoDigests: [],
+    RepoTags: image.names.filter(isTagName).map(familiarName),
+    RepoDigests: image.repoDigests,
     Created: unixSeconds(image.config.created),
     Size: size,
     SharedSize: -1,
@@ -26,8 +27,8 @@ export function imageInspect(image: Image, size: number, apiVersion: string) {
   const { config } = image;
   const inspect: Record<string, unknown> = {
     Id: image.id,
-    RepoTags: image.names.map(familiarName),
-    RepoDigests: [],
+    RepoTags: image.names.filter(isTagName).map(familiarName),
+    RepoDigests: image.repoDigests,
     Parent: '',
     Comment: config.comment ?? '',
     Created: config.created ?? '',

@@ -3,11 +3,13 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { FastifyInstance } from 'fastify';
+import { contextFromHeaders } from '@berth/telemetry';
 import { readLogEntries, type LogEntry } from '../../containers/json-log';
 import type { ContainerManager } from '../../containers/manager';
 import type { ExecManager } from '../../containers/exec';
 import type { CreateConfig, HostConfig } from '../../containers/record';
 import type { RecordStore } from '../../containers/record-store';
+import type { EndpointConfig } from '../../network/settings';
 import { containerInspect, containerSummary } from '../../containers/views';
 import { invalidParameter } from '../errors';
 import { booleanQuery, matchesLabels, parseFilters } from '../filters';
@@ -32,12 +34,17 @@ export function containerRoutes(app: FastifyInstance, deps: ContainerRouteDeps) 
   const { containers } = deps;
 
   app.post('/containers/create', async (req, reply) => {
-    const body = (req.body ?? {}) as CreateConfig & { HostConfig?: HostConfig };
-    const { HostConfig: hostConfig = {}, ...config } = body;
+    const body = (req.body ?? {}) as CreateConfig & {
+      HostConfig?: HostConfig;
+      NetworkingConfig?: { EndpointsConfig?: Record<string, EndpointConfig> | null };
+    };
+    const { HostConfig: hostConfig = {}, NetworkingConfig: networking, ...config } = body;
     const container = await containers.create(
       (req.query as Query).name || undefined,
       config,
       hostConfig,
+      contextFromHeaders(req.headers),
+      networking?.EndpointsConfig ?? {},
     );
     return reply.status(201).send({ Id: container.id, Warnings: [] });
   });
@@ -117,7 +124,11 @@ export function containerRoutes(app: FastifyInstance, deps: ContainerRouteDeps) 
   });
 
   app.delete<{ Params: Params }>('/containers/:id', async (req, reply) => {
-    await containers.remove(req.params.id, { force: booleanQuery((req.query as Query).force) });
+    const query = req.query as Query;
+    await containers.remove(req.params.id, {
+      force: booleanQuery(query.force),
+      volumes: booleanQuery(query.v),
+    });
     return reply.status(204).send();
   });
 
@@ -159,6 +170,7 @@ export function containerRoutes(app: FastifyInstance, deps: ContainerRouteDeps) 
         ...fields.slice(0, titles.length - 1),
         fields.slice(titles.length - 1).join(' '),
       ]);
+    containers.emit(containers.get(req.params.id), 'top');
     return { Titles: titles, Processes: processes };
   });
 

@@ -2,6 +2,9 @@
 import type { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { ContainerdConnection } from '../../containerd/connection';
+import type { EventBus } from '../../events/bus';
+import { imageActor } from '../../events/actors';
+import { recordFilter, LIST_FILTERS, selectImages } from '../../images/image-filters';
 import { loadImages } from '../../images/load';
 import {
   familiarName,
@@ -9,16 +12,13 @@ import {
   parseReference,
   withDefaultTag,
 } from '../../images/reference';
+import { deleteImage, type ImageUser } from '../../images/remove';
 import type { Image, ImageStore } from '../../images/store';
 import { imageHistory, imageInspect, imageSummary } from '../../images/views';
-import { conflict, invalidParameter } from '../errors';
-import { booleanQuery, globMatcher, matchesLabels, parseFilters } from '../filters';
+import { invalidParameter } from '../errors';
+import { booleanQuery, parseFilters } from '../filters';
 import { openStream } from '../stream-reply';
-
-export interface ImageUser {
-  id: string;
-  running: boolean;
-}
+import { saveImages } from './image-archive';
 
 export interface ImageRouteDeps {
   engineVersion: string;
@@ -26,17 +26,29 @@ export interface ImageRouteDeps {
   images: ImageStore;
   /** Containers created from the image with this ID. */
   imageUsers(imageId: string): ImageUser[];
+  events: EventBus;
 }
 
 type Query = Record<string, string | undefined>;
-const short = (id: string) => id.replace(/^sha256:/, '').slice(0, 12);
 
 export function imageRoutes(app: FastifyInstance, deps: ImageRouteDeps) {
   const { images } = deps;
+  const publish = (action: string, id: string, name: string, image?: Image) =>
+    deps.events.publish({
+      Type: 'image',
+      Action: action,
+      Actor: imageActor(id, name, image?.config.config?.Labels),
+    });
 
   app.post('/images/load', async (req, reply) => {
     const lines: string[] = [];
-    await loadImages(deps.connection, images, req.body as Readable, (line) => lines.push(line));
+    await loadImages(
+      deps.connection,
+      images,
+      req.body as Readable,
+      (line) => lines.push(line),
+      (id) => publish('load', id, id),
+    );
     // The CLI renders progress only for exactly "application/json" (no charset).
     const raw = openStream(reply, deps.engineVersion, 'application/json');
     raw.end(lines.map((line) => `${JSON.stringify({ stream: `${line}\n` })}\n`).join(''));
@@ -44,30 +56,10 @@ export function imageRoutes(app: FastifyInstance, deps: ImageRouteDeps) {
 
   app.get('/images/json', async (req) => {
     const query = req.query as Query;
-    const filters = parseFilters(query.filters, [
-      'dangling',
-      'label',
-      'reference',
-      'before',
-      'since',
-    ]);
-    const all = await images.list();
-    const dangling = filters.get('dangling')?.[0];
-    const patterns = (filters.get('reference') ?? []).map(globMatcher);
-    const selected = all.filter((image) => {
-      if (!booleanQuery(query.all) && !dangling && image.names.length === 0) return false;
-      if (dangling !== undefined && booleanQuery(dangling) !== (image.names.length === 0))
-        return false;
-      if (!matchesLabels(filters, image.config.config?.Labels)) return false;
-      if (
-        patterns.length > 0 &&
-        !image.names
-          .map(familiarName)
-          .some((n) => patterns.some((p) => p.test(n) || p.test(n.split(':')[0]!)))
-      )
-        return false;
-      return true;
-    });
+    const filter = await recordFilter(parseFilters(query.filters, LIST_FILTERS), (ref) =>
+      images.resolve(ref),
+    );
+    const selected = selectImages(await images.list(), filter);
     selected.sort(
       (a, b) => Date.parse(b.config.created ?? '') - Date.parse(a.config.created ?? ''),
     );
@@ -76,10 +68,11 @@ export function imageRoutes(app: FastifyInstance, deps: ImageRouteDeps) {
     );
   });
 
-  app.get('/images/*', async (req) => {
+  app.get('/images/*', async (req, reply) => {
     const path = (req.params as { '*': string })['*'];
-    const [, name, action] = /^(.+)\/(json|history)$/.exec(path) ?? [];
+    const [, name, action] = /^(.+)\/(json|history|get)$/.exec(path) ?? [];
     if (!name) throw invalidParameter(`page not found`);
+    if (action === 'get') return saveImages(deps, [name], reply);
     const image = await images.resolve(name);
     if (action === 'history') return imageHistory(image, await images.layerSizes(image));
     return imageInspect(image, await images.size(image), req.apiVersion);
@@ -97,60 +90,17 @@ export function imageRoutes(app: FastifyInstance, deps: ImageRouteDeps) {
     );
     if (target.digest) throw invalidParameter('refusing to create a tag with a digest reference');
     await images.setName(formatReference(target), image.target);
+    publish('tag', image.id, familiarName(formatReference(target)), image);
     return reply.status(201).send();
   });
 
   app.delete('/images/*', async (req) => {
     const name = (req.params as { '*': string })['*'];
     const query = req.query as Query;
-    return removeImage(deps, name, booleanQuery(query.force));
+    const image = await images.resolve(name);
+    const removed = await deleteImage(images, deps.imageUsers, name, booleanQuery(query.force));
+    for (const entry of removed)
+      publish(entry.Untagged ? 'untag' : 'delete', image.id, image.id, image);
+    return removed;
   });
-}
-
-async function removeImage(deps: ImageRouteDeps, input: string, force: boolean) {
-  const { images } = deps;
-  const image = await images.resolve(input);
-  const users = deps.imageUsers(image.id);
-  const named = namedReference(input, image);
-  const removed: Record<string, string>[] = [];
-  if (named && (image.names.length > 1 || force)) {
-    await images.removeName(named);
-    removed.push({ Untagged: familiarName(named) });
-    if (image.names.length > 1 || users.length > 0) return removed;
-    await images.removeImage(image);
-    return [...removed, { Deleted: image.id }];
-  }
-  const running = users.find((u) => u.running);
-  if (running) {
-    throw conflict(
-      `conflict: unable to delete ${short(image.id)} (cannot be forced) - image is being used by running container ${short(running.id)}`,
-    );
-  }
-  if (users[0] && !force) {
-    if (named)
-      throw conflict(
-        `conflict: unable to remove repository reference "${input}" (must force) - container ${short(users[0].id)} is using its referenced image ${short(image.id)}`,
-      );
-    throw conflict(
-      `conflict: unable to delete ${short(image.id)} (must be forced) - image is being used by stopped container ${short(users[0].id)}`,
-    );
-  }
-  if (!named && image.names.length > 1 && !force) {
-    throw conflict(
-      `conflict: unable to delete ${short(image.id)} (must be forced) - image is referenced in multiple repositories`,
-    );
-  }
-  for (const name of image.names) removed.push({ Untagged: familiarName(name) });
-  await images.removeImage(image);
-  return [...removed, { Deleted: image.id }];
-}
-
-/** The stored name `input` refers to, when it is a name of this image rather than an ID. */
-function namedReference(input: string, image: Image): string | undefined {
-  try {
-    const name = formatReference(withDefaultTag(parseReference(input)));
-    return image.names.includes(name) ? name : undefined;
-  } catch {
-    return undefined;
-  }
 }

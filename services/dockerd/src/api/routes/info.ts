@@ -2,7 +2,7 @@
 import { hostname } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import type { ContainerManager } from '../../containers/manager';
-import { RUNTIME } from '../../containers/manager';
+import type { RuntimeTable } from '../../containers/runtimes';
 import type { ImageStore } from '../../images/store';
 import type { HostFacts } from '../../system/platform';
 
@@ -11,6 +11,7 @@ export interface InfoDeps {
   host: HostFacts;
   dataRoot: string;
   containers: ContainerManager;
+  runtimes: RuntimeTable;
   images: ImageStore;
   containerdVersion(): Promise<string>;
 }
@@ -74,8 +75,8 @@ export function infoRoutes(app: FastifyInstance, deps: InfoDeps) {
       Labels: [],
       ExperimentalBuild: false,
       ServerVersion: deps.engineVersion,
-      Runtimes: { [RUNTIME]: { path: RUNTIME }, runc: { path: 'runc' } },
-      DefaultRuntime: 'runc',
+      Runtimes: deps.runtimes.info(),
+      DefaultRuntime: deps.runtimes.defaultRuntime,
       Swarm: {
         NodeID: '',
         NodeAddr: '',

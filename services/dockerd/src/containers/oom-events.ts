@@ -1,0 +1,58 @@
+// The container `oom` event, live: the shim publishes /tasks/oom when the kernel OOM-kills in
+// a task's cgroup, and moby's libcontainerd turns that into State.OOMKilled and an `oom` event
+// at once (not only when the task exits). The subscription outlives a containerd restart.
+import { unpackAny } from '@berth/proto';
+import type { Logger } from 'pino';
+import { DOCKER_NAMESPACE, type ContainerdConnection } from '../containerd/connection';
+
+const OOM_FILTERS = [`topic=="/tasks/oom"`, `namespace==${DOCKER_NAMESPACE}`];
+const RETRY_MS = 1000;
+
+interface Envelope {
+  event: { type_url: string; value: Uint8Array } | null;
+}
+
+/** The container an envelope's TaskOOM names, if it carries one. */
+export function oomContainerId(envelope: Envelope): string | undefined {
+  if (!envelope.event) return undefined;
+  const { value } = unpackAny(envelope.event);
+  const id = (value as { container_id?: unknown }).container_id;
+  return typeof id === 'string' && id ? id : undefined;
+}
+
+/** Calls `onOom` with each OOM-killed container's ID until stopped. */
+export function followOomEvents(
+  connection: ContainerdConnection,
+  onOom: (containerId: string) => void,
+  log: Logger,
+  retryMs = RETRY_MS,
+): { stop(): void } {
+  let stopped = false;
+  let current: { cancel?: () => void } | undefined;
+  void (async () => {
+    while (!stopped) {
+      try {
+        const stream = connection.serverStream<Envelope>(
+          'events',
+          'Subscribe',
+          { filters: OOM_FILTERS },
+          { deadlineMs: 0 },
+        );
+        current = stream as { cancel?: () => void };
+        for await (const envelope of stream) {
+          const id = oomContainerId(envelope);
+          if (id) onOom(id);
+        }
+      } catch (err) {
+        if (!stopped) log.debug({ err }, 'containerd oom subscription ended; resubscribing');
+      }
+      if (!stopped) await new Promise((resolve) => setTimeout(resolve, retryMs));
+    }
+  })();
+  return {
+    stop() {
+      stopped = true;
+      current?.cancel?.();
+    },
+  };
+}
