@@ -1,6 +1,11 @@
 export { startPeer, waitForUnixSocket, type PeerProcess } from './process';
 export { startUpstreamContainerd, type UpstreamContainerd } from './containerd';
 export {
+  buildBerthContainerd,
+  startBerthContainerd,
+  startContainerdPeer,
+} from './berth-containerd';
+export {
   buildRegistry,
   selfSignedCert,
   startBerthRegistry,
