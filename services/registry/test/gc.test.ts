@@ -1,4 +1,4 @@
-import { utimes } from 'node:fs/promises';
+import { lutimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -51,7 +51,7 @@ describe('garbage collection', () => {
     const fresh = await reg.storage.uploads.create('gc/uploads');
     const stale = await reg.storage.uploads.create('gc/uploads');
     const dayAgo = new Date(Date.now() - 25 * 60 * 60 * 1000);
-    await utimes(join(reg.root, 'uploads', stale.id), dayAgo, dayAgo);
+    await lutimes(join(reg.root, 'uploads', stale.id), dayAgo, dayAgo);
     const report = await collectGarbage(reg.storage, 0);
     expect(report.uploads).toBe(1);
     await expect(reg.storage.uploads.get('gc/uploads', stale.id)).rejects.toThrow(/unknown/);

@@ -93,12 +93,14 @@ export const uploadHandlers: MethodTable<UploadRoute> = {
   },
   PATCH: async (ctx, req, reply, route) => {
     const s = await ctx.storage.uploads.get(route.name, route.id);
+    await ctx.storage.uploads.settled(s);
     const length = expectedChunkLength(req.headers['content-range'], s, reply);
     await ctx.storage.uploads.append(s, req.raw, length ?? declaredLength(req.raw));
     sendProgress(reply, s, 202);
   },
   PUT: async (ctx, req, reply, route) => {
     const s = await ctx.storage.uploads.get(route.name, route.id);
+    await ctx.storage.uploads.settled(s);
     const digestParam = queryString((req.query as Record<string, unknown>).digest);
     if (digestParam === undefined) {
       discardBody(req.raw);
@@ -121,7 +123,9 @@ export const uploadHandlers: MethodTable<UploadRoute> = {
     sendCreated(reply, route.name, formatDigest(d));
   },
   DELETE: async (ctx, _req, reply, route) => {
-    await ctx.storage.uploads.cancel(await ctx.storage.uploads.get(route.name, route.id));
+    const s = await ctx.storage.uploads.get(route.name, route.id);
+    await ctx.storage.uploads.settled(s);
+    await ctx.storage.uploads.cancel(s);
     reply.code(204).header('Content-Length', 0).send();
   },
 };

@@ -2,7 +2,8 @@
 // before they reach here (see ../reference), so every path stays below the root.
 //
 //   blobs/<alg>/<hex[0:2]>/<hex>                          content, shared by all repositories
-//   uploads/<uuid>/{data,repo}                            upload sessions (same filesystem as blobs)
+//   uploads/<uuid>, uploads/<uuid>.data                   upload session: owner symlink, data
+//                                                         (same filesystem as blobs: published by rename)
 //   repositories/<name>/_blobs/<alg>/<hex>                blob linked into the repository
 //   repositories/<name>/_manifests/<alg>/<hex>            manifest revision; holds its media type
 //   repositories/<name>/_tags/<tag>                       holds the tagged digest
@@ -30,8 +31,13 @@ export class Layout {
     return join(this.blobsDir, d.algorithm, d.hex.slice(0, 2), d.hex);
   }
 
-  upload(id: string): string {
+  /** The session's record: a symlink whose target is the owning repository. */
+  uploadOwner(id: string): string {
     return join(this.uploadsDir, id);
+  }
+
+  uploadData(id: string): string {
+    return join(this.uploadsDir, `${id}.data`);
   }
 
   repository(name: string): string {

@@ -1,23 +1,20 @@
-// Upload sessions: bytes land in uploads/<uuid>/data, hashed as they stream, and become a
+// Upload sessions: bytes land in uploads/<uuid>.data, hashed as they stream, and become a
 // blob only after the digest matches and the file is fsynced (then one rename publishes it).
 // Each step uses as few filesystem calls as it can: a small-layer push is a handful of
 // requests whose latency is mostly those calls.
 import { createHash, type Hash, randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { once } from 'node:events';
-import { mkdir, open, readlink, rm, rmdir, symlink, truncate, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { createReadStream } from 'node:fs';
+import { lstat, readlink, rm, symlink, unlink } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { RegistryError } from '../errors';
 import { type Digest, formatDigest } from '../reference';
+import { appendStream } from './append';
 import type { BlobStore } from './blobs';
 import { listDir, statOrNull, withParentDir } from './fsutil';
 import type { Layout } from './layout';
+import { UploadFile } from './upload-file';
 import { BackgroundFlusher } from './writeback';
-
-/** Bytes fs may buffer before pushing back on the client; big writes cost fewer syscalls. */
-const WRITE_BUFFER = 1024 * 1024;
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export interface UploadSession {
@@ -27,7 +24,9 @@ export interface UploadSession {
   /** Running hash of `size` bytes, or null when it was lost (restart) and must be recomputed. */
   hash: Hash | null;
   readonly algorithm: string;
-  busy: boolean;
+  readonly file: UploadFile;
+  /** Settles when the request working on the session is done; null when none is. */
+  busy: Promise<void> | null;
 }
 
 function unknownUpload(id: string): RegistryError {
@@ -51,26 +50,15 @@ async function hashFile(path: string, algorithm: string): Promise<string> {
   return hash.digest('hex');
 }
 
-/** Creates the file if needed ('a') and fsyncs it. */
-async function syncFile(path: string): Promise<void> {
-  const fh = await open(path, 'a');
+/** Removes one file of a session; a session of the older layout is a directory. */
+async function removeSessionEntry(path: string): Promise<void> {
   try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-}
-
-/**
- * Removes a session directory. After a publish only the owner record is left, so two calls
- * do it; a recursive removal (several more calls) is only needed when data is still there.
- */
-async function removeSessionDir(dir: string): Promise<void> {
-  try {
-    await unlink(join(dir, 'repo'));
-    await rmdir(dir);
-  } catch {
-    await rm(dir, { recursive: true, force: true });
+    await unlink(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return;
+    if (code !== 'EISDIR' && code !== 'EPERM') throw err;
+    await rm(path, { recursive: true, force: true });
   }
 }
 
@@ -83,26 +71,23 @@ export class UploadStore {
   ) {}
 
   private dataPath(id: string): string {
-    return join(this.layout.upload(id), 'data');
-  }
-
-  private ownerPath(id: string): string {
-    return join(this.layout.upload(id), 'repo');
+    return this.layout.uploadData(id);
   }
 
   async create(repo: string, algorithm = 'sha256'): Promise<UploadSession> {
     const id = randomUUID();
-    const dir = this.layout.upload(id);
-    await withParentDir(dir, () => mkdir(dir));
-    // The data file appears with the first byte (or at finish for an empty blob).
-    await symlink(repo, this.ownerPath(id));
+    const owner = this.layout.uploadOwner(id);
+    // One call opens a session; the data file appears with the first byte (or at finish for
+    // an empty blob).
+    await withParentDir(owner, () => symlink(repo, owner));
     const session: UploadSession = {
       id,
       repo,
       size: 0,
       hash: createHash(algorithm),
       algorithm,
-      busy: false,
+      file: new UploadFile(this.dataPath(id)),
+      busy: null,
     };
     this.sessions.set(id, session);
     return session;
@@ -116,7 +101,7 @@ export class UploadStore {
       if (known.repo !== repo) throw unknownUpload(id);
       return known;
     }
-    const owner = await readOwner(this.ownerPath(id));
+    const owner = await readOwner(this.layout.uploadOwner(id));
     if (owner !== repo) throw unknownUpload(id);
     const st = await statOrNull(this.dataPath(id));
     const session: UploadSession = {
@@ -125,7 +110,8 @@ export class UploadStore {
       size: st?.size ?? 0,
       hash: null,
       algorithm: 'sha256',
-      busy: false,
+      file: new UploadFile(this.dataPath(id)),
+      busy: null,
     };
     this.sessions.set(id, session);
     return session;
@@ -136,51 +122,46 @@ export class UploadStore {
    * rolled back to the previous offset, so a retry can continue from there.
    */
   async append(s: UploadSession, source: Readable, expectedLength?: number): Promise<void> {
-    this.claim(s);
+    const release = this.claim(s);
     const before = s.size;
     const running = s.hash;
     const backup = running?.copy() ?? null;
-    const path = this.dataPath(s.id);
-    // Appending is writing at `before`: a failure truncates the file back to it.
-    const sink = createWriteStream(path, { flags: 'a', highWaterMark: WRITE_BUFFER });
-    const flusher = new BackgroundFlusher(path);
-    let written = 0;
-    // Hash each chunk as it passes (a second 'data' listener sees the same buffers the pipe
-    // writes: no copy, no extra stream stage). The write buffer lets fs gather chunks into
-    // one writev while the previous write is in flight.
-    source.on('data', (chunk: Buffer) => {
-      running?.update(chunk);
-      written += chunk.length;
-      flusher.wrote(chunk.length);
-    });
     try {
-      await pipeline(source, sink);
-      await flusher.idle();
-      if (expectedLength !== undefined && written !== expectedLength) {
-        throw new RegistryError('SIZE_INVALID', 'chunk length does not match Content-Length', {
-          expected: expectedLength,
-          received: written,
-        });
+      const fh = await s.file.acquire();
+      const flusher = new BackgroundFlusher(fh);
+      try {
+        const written = await appendStream(
+          source,
+          fh,
+          (chunk) => running?.update(chunk),
+          (bytes) => flusher.wrote(bytes),
+        );
+        if (expectedLength !== undefined && written !== expectedLength) {
+          throw new RegistryError('SIZE_INVALID', 'chunk length does not match Content-Length', {
+            expected: expectedLength,
+            received: written,
+          });
+        }
+        s.size = before + written;
+      } catch (err) {
+        s.hash = backup;
+        // Appending is writing at `before`: a failure cuts the file back to it.
+        await fh.truncate(before).catch(() => undefined);
+        throw err;
+      } finally {
+        await flusher.idle();
       }
-      s.size = before + written;
-    } catch (err) {
-      s.hash = backup;
-      // Writes already handed to the kernel must land before the cut, not after it.
-      if (!sink.closed) await once(sink, 'close');
-      await truncate(path, before).catch(() => undefined);
-      throw err;
     } finally {
-      s.busy = false;
+      s.file.release();
+      release();
     }
   }
 
   /** Verifies the digest of everything received, publishes the blob durably and links it. */
   async finish(s: UploadSession, digest: Digest): Promise<void> {
-    this.claim(s);
+    const release = this.claim(s);
     try {
       const path = this.dataPath(s.id);
-      // 'a' also creates the file of an upload that never received a byte.
-      await syncFile(path);
       const actual =
         s.hash && s.algorithm === digest.algorithm
           ? s.hash.copy().digest('hex')
@@ -195,44 +176,82 @@ export class UploadStore {
           },
         );
       }
+      // On the descriptor that wrote the data (acquiring also creates the file of an empty
+      // upload); it is closed with the session's leftovers after the publish.
+      await (await s.file.acquire()).sync();
       await this.blobs.commitFile(path, digest);
-      await this.blobs.link(s.repo, digest);
-      await this.drop(s);
+      // Both only need the published blob; the session's leftovers go beside the link.
+      await Promise.all([this.blobs.link(s.repo, digest), this.drop(s, false)]);
     } finally {
-      s.busy = false;
+      s.file.release();
+      release();
     }
   }
 
   async cancel(s: UploadSession): Promise<void> {
-    this.claim(s);
-    await this.drop(s);
+    const release = this.claim(s);
+    try {
+      await this.drop(s);
+    } finally {
+      release();
+    }
+  }
+
+  /**
+   * Waits for a request still working on the session, e.g. one whose client vanished
+   * mid-chunk and that is rolling its bytes back, so that the client's retry finds the
+   * upload as it will stand.
+   */
+  async settled(s: UploadSession): Promise<void> {
+    while (s.busy) await s.busy;
   }
 
   /** Removes sessions whose data has not changed since `cutoff` (abandoned pushes). */
   async purgeIdle(cutoff: number): Promise<number> {
+    const names = await listDir(this.layout.uploadsDir);
+    const ids = new Set(names.map((name) => name.replace(/\.data$/, '')));
     let purged = 0;
-    for (const id of await listDir(this.layout.uploadsDir)) {
+    for (const id of ids) {
       const st =
-        (await statOrNull(this.dataPath(id))) ?? (await statOrNull(this.layout.upload(id)));
-      if (!st || st.mtimeMs >= cutoff || this.sessions.get(id)?.busy) continue;
+        (await statOrNull(this.dataPath(id))) ??
+        (await lstat(this.layout.uploadOwner(id)).catch(() => null));
+      const session = this.sessions.get(id);
+      if (!st || st.mtimeMs >= cutoff || session?.busy) continue;
       this.sessions.delete(id);
-      await removeSessionDir(this.layout.upload(id));
+      await session?.file.close();
+      await this.removeFiles(id, true);
       purged++;
     }
     return purged;
   }
 
-  private claim(s: UploadSession): void {
+  /** Marks the session busy with the calling request; the returned function ends that. */
+  private claim(s: UploadSession): () => void {
     if (s.busy || !this.sessions.has(s.id)) {
       throw new RegistryError('BLOB_UPLOAD_INVALID', 'upload is busy with another request', {
         id: s.id,
       });
     }
-    s.busy = true;
+    let done = () => {};
+    s.busy = new Promise<void>((resolve) => {
+      done = resolve;
+    });
+    return () => {
+      s.busy = null;
+      done();
+    };
   }
 
-  private async drop(s: UploadSession): Promise<void> {
+  /** Forgets a session and removes its files (`withData` false: the data was published). */
+  private async drop(s: UploadSession, withData = true): Promise<void> {
     this.sessions.delete(s.id);
-    await removeSessionDir(this.layout.upload(s.id));
+    await s.file.close();
+    await this.removeFiles(s.id, withData);
+  }
+
+  private async removeFiles(id: string, withData: boolean): Promise<void> {
+    const paths = [this.layout.uploadOwner(id)];
+    if (withData) paths.push(this.dataPath(id));
+    await Promise.all(paths.map(removeSessionEntry));
   }
 }
