@@ -8,9 +8,11 @@
 //   node tools/bench/runtime.mjs [--runs 20] [--out tools/bench/results/runtime.json]
 //
 // Needs root, runc, crun, busybox-static, a built CLI (node scripts/bundle.mjs services/runtime)
-// and launcher (make -C libs/oci/native). crun refuses this hybrid cgroup host, so its runs
-// happen in a private mount namespace where /sys/fs/cgroup/unified is unmounted (a worker
-// process of this script, under unshare -m).
+// and launcher (make -C libs/oci/native). crun refuses a hybrid cgroup host, so the whole bench
+// re-runs itself in a private mount namespace (unshare -m) where /sys/fs/cgroup/unified is
+// unmounted; the host's own mounts are never touched. Every runtime then runs there on the same
+// (v1) cgroup layout, and the runtimes take turns run by run, so that a busy machine slows
+// them alike and the ratios stay meaningful.
 import { execFileSync, spawn } from 'node:child_process';
 import {
   chmod,
@@ -21,6 +23,7 @@ import {
   rmdir,
   symlink,
   copyFile,
+  cp,
   writeFile,
 } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
@@ -31,14 +34,13 @@ import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const BERTH_RUNC = join(repoRoot, 'services/runtime/dist/berth-runc.mjs');
+const CLI_DIST = join(repoRoot, 'services/runtime/dist');
 const { values } = parseArgs({
   options: {
     runs: { type: 'string', default: '20' },
     out: { type: 'string' },
-    // Internal: measure one runtime in this process and print JSON (the crun worker).
-    worker: { type: 'string' },
-    work: { type: 'string' },
+    // Internal: set once the bench runs in its private mount namespace.
+    isolated: { type: 'boolean', default: false },
   },
 });
 const runs = Number(values.runs);
@@ -253,6 +255,15 @@ async function loadLibrary() {
   return (await import(pathToFileURL(out).href)).Runtime;
 }
 
+/** The CLI runs from a copy: a rebuild of dist/ while the bench runs would pull it away. The
+ * copy stays inside the checkout so that koffi and the launcher are found as from dist/. */
+async function copyCli() {
+  const dir = join(repoRoot, 'node_modules/.cache/berth-bench/cli');
+  await rm(dir, { recursive: true, force: true });
+  await cp(CLI_DIST, dir, { recursive: true });
+  return join(dir, 'berth-runc.mjs');
+}
+
 /** Each runtime as two operations on a bundle: `run`, and create+start+delete. */
 async function drivers(work) {
   const cli = (bin, root, pre = []) => ({
@@ -267,7 +278,7 @@ async function drivers(work) {
   const lib = new Runtime({ root: join(work, 'state-lib') });
   const stdio = ['ignore', 'ignore', 'ignore'];
   return {
-    'berth-cli': cli(BERTH_RUNC, join(work, 'state-cli')),
+    'berth-cli': cli(await copyCli(), join(work, 'state-cli')),
     'berth-lib': {
       run: async (id, bundle) => (await lib.run(id, { bundle, stdio })).exited,
       cycle: async (id, bundle) => {
@@ -283,37 +294,45 @@ async function drivers(work) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-async function measure(driver, work) {
-  const result = {};
+/** Medians per runtime of each spec and operation, the runtimes taking turns run by run. */
+async function measure(runtimes, work) {
+  const result = Object.fromEntries(Object.keys(runtimes).map((name) => [name, {}]));
   for (const spec of ['minimal', 'docker']) {
     const bundle = join(work, spec);
     for (const op of ['run', 'cycle']) {
-      await driver[op](`warm-${spec}-${op}`, bundle); // page cache, seccomp cache
-      const times = [];
+      const times = Object.fromEntries(Object.keys(runtimes).map((name) => [name, []]));
+      // page cache, seccomp cache
+      for (const driver of Object.values(runtimes)) await driver[op](`warm-${spec}-${op}`, bundle);
       for (let i = 0; i < runs; i++) {
-        const t0 = performance.now();
-        await driver[op](`b-${spec}-${op}-${i}`, bundle);
-        times.push(performance.now() - t0);
+        for (const [name, driver] of Object.entries(runtimes)) {
+          const t0 = performance.now();
+          await driver[op](`b-${spec}-${op}-${i}`, bundle);
+          times[name].push(performance.now() - t0);
+        }
       }
-      result[`${spec}.${op}`] = Number(median(times).toFixed(1));
+      for (const [name, ts] of Object.entries(times))
+        result[name][`${spec}.${op}`] = Number(median(ts).toFixed(1));
+      console.error(
+        spec,
+        op,
+        Object.fromEntries(Object.keys(times).map((n) => [n, result[n][`${spec}.${op}`]])),
+      );
     }
   }
   return result;
 }
 
-/** crun in a private mount namespace without the hybrid cgroup2 mount it refuses. */
-function measureCrunIsolated(work) {
-  const script = `umount /sys/fs/cgroup/unified && exec node ${fileURLToPath(import.meta.url)} --worker crun --work ${work} --runs ${runs}`;
-  return new Promise((res, rej) => {
-    const child = spawn('unshare', ['-m', '--propagation', 'private', 'sh', '-c', script], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout.on('data', (c) => (out += c));
-    child.on('exit', (code) =>
-      code === 0 ? res(JSON.parse(out)) : rej(new Error(`crun worker exited ${code}`)),
-    );
-  });
+/** Runs this script again in a private mount namespace without the hybrid cgroup2 mount. */
+function runIsolated() {
+  const script =
+    'if mountpoint -q /sys/fs/cgroup/unified; then umount /sys/fs/cgroup/unified; fi; ' +
+    'exec node "$0" --isolated "$@"';
+  const argv = [fileURLToPath(import.meta.url), ...process.argv.slice(2)];
+  return new Promise((res, rej) =>
+    spawn('unshare', ['-m', '--propagation', 'private', 'sh', '-c', script, ...argv], {
+      stdio: 'inherit',
+    }).on('exit', (code) => (code === 0 ? res() : rej(new Error(`isolated bench exited ${code}`)))),
+  );
 }
 
 async function removeCgroups() {
@@ -331,20 +350,12 @@ async function removeCgroups() {
   }
 }
 
-if (values.worker) {
-  const d = (await drivers(values.work))[values.worker];
-  process.stdout.write(JSON.stringify(await measure(d, values.work)));
+if (!values.isolated) {
+  await runIsolated();
 } else {
   const work = await makeWorkdir();
   try {
-    const d = await drivers(work);
-    const results = {};
-    for (const name of ['berth-cli', 'berth-lib', 'runc']) {
-      results[name] = await measure(d[name], work);
-      console.error(name, results[name]);
-    }
-    results.crun = await measureCrunIsolated(work);
-    console.error('crun', results.crun);
+    const results = await measure(await drivers(work), work);
     const ratios = {};
     for (const key of Object.keys(results.runc)) {
       ratios[key] = {

@@ -5,7 +5,11 @@
  * rootfs, pivot_root, set credentials, load seccomp, wait on the exec fifo and execve.
  *
  * fd 3 is a socket to the runtime: the plan arrives on it and progress goes back on it as
- * text lines ("pid N", "hooks", "ready", "time <phase> <ns>", "error <message>"). */
+ * text lines ("pid N", "hooks", "ready", "time <phase> <ns>", "error <message>").
+ *
+ * Phase stamps: stamp(phase) marks the end of a phase, which began at the previous stamp.
+ * It only reads the clock into a fixed array (no formatting, no allocation); the lines are
+ * formatted once, with "pid" (the launcher's phases) and with "ready" (the process's). */
 #define _GNU_SOURCE
 #include "plan.h"
 
@@ -46,12 +50,15 @@
 #endif
 
 static struct plan P;
-static char times[2048]; /* "time <phase> <ns>" lines, sent with "ready" */
-static size_t times_len;
+static struct {
+  const char *phase; /* a string literal */
+  struct timespec at;
+} stamps[64];
+static int nstamps;
 static pid_t host_pid; /* the container process's pid as the host sees it */
 
 static void report(const char *fmt, ...) {
-  char buf[4096];
+  char buf[4608];
   va_list ap;
   va_start(ap, fmt);
   int n = vsnprintf(buf, sizeof buf, fmt, ap);
@@ -74,11 +81,27 @@ static void die(const char *fmt, ...) {
 }
 
 static void stamp(const char *phase) {
-  struct timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  int n = snprintf(times + times_len, sizeof times - times_len, "time %s %lld%09ld\n", phase,
-                   (long long)ts.tv_sec, ts.tv_nsec);
-  if (n > 0 && times_len + (size_t)n < sizeof times) times_len += (size_t)n;
+  if (nstamps == (int)(sizeof stamps / sizeof stamps[0])) return;
+  stamps[nstamps].phase = phase;
+  clock_gettime(CLOCK_REALTIME, &stamps[nstamps++].at);
+}
+
+/* Reports the stamps taken so far as "time" lines, followed by `last` (e.g. "ready\n"). */
+static void report_stamps(const char *last) {
+  char buf[4096];
+  size_t len = 0;
+  for (int i = 0; i < nstamps; i++) {
+    int n = snprintf(buf + len, sizeof buf - len, "time %s %lld%09ld\n", stamps[i].phase,
+                     (long long)stamps[i].at.tv_sec, stamps[i].at.tv_nsec);
+    if (n < 0 || len + (size_t)n >= sizeof buf) break;
+    len += (size_t)n;
+  }
+  report("%.*s%s", (int)len, buf, last);
+}
+
+/* The phase name of a group of plan records mounted in the container's mount namespace. */
+static const char *mount_group(char tag) {
+  return tag == 'M' ? "mounts" : tag == 'D' ? "devices" : "symlinks";
 }
 
 static int write_file(const char *path, const char *data) {
@@ -353,13 +376,19 @@ static void run_hook(struct record *h, const char *state) {
   }
 }
 
-static void run_hooks(const char *phase) {
+/* Runs the hooks of one phase; stamps `name` when there were any. */
+static void run_hooks(const char *phase, const char *name) {
   struct record *s = plan_get(&P, 's');
   if (!s) return;
   char state[65536];
+  int ran = 0;
   snprintf(state, sizeof state, "%s%d%s", s->fields[0], host_pid, s->fields[1]);
   for (int i = 0; i < P.nrecs; i++)
-    if (P.recs[i].tag == 'k' && !strcmp(P.recs[i].fields[0], phase)) run_hook(&P.recs[i], state);
+    if (P.recs[i].tag == 'k' && !strcmp(P.recs[i].fields[0], phase)) {
+      run_hook(&P.recs[i], state);
+      ran = 1;
+    }
+  if (ran) stamp(name);
 }
 
 /* Creates the container's pty and sends its master over the console socket (SCM_RIGHTS,
@@ -475,6 +504,29 @@ static char **collect(char tag) {
   return out;
 }
 
+/* Between the rootfs setup and entering the root. */
+static void rootfs_hooks(void) {
+  if (plan_get(&P, 'z')) {
+    /* prestart/createRuntime hooks run in the runtime, now that the mounts exist. */
+    char go;
+    report("hooks\n");
+    if (read(REPORT_FD, &go, 1) != 1) die("waiting for runtime hooks");
+    stamp("hooks.prestart");
+  }
+  /* in the container's namespaces, before pivot_root */
+  run_hooks("createContainer", "hooks.create_container");
+}
+
+/* No mount namespace of its own: nothing is mounted (it would land in the host's mount
+ * table), the root is only entered with chroot. */
+static void enter_chroot(const char *root) {
+  rootfs_hooks();
+  if (chdir(root) < 0) die("chdir to rootfs %s", root);
+  if (chroot(".") < 0) die("chroot");
+  if (chdir("/") < 0) die("chdir /");
+  stamp("chroot");
+}
+
 static void container_mounts(void) {
   struct record *r = plan_get(&P, 'R');
   const char *rootfs = r->fields[0];
@@ -490,33 +542,36 @@ static void container_mounts(void) {
   if (!no_pivot && mount(NULL, rootfs, NULL, MS_PRIVATE, NULL) < 0) die("rootfs private");
   int root = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (root < 0) die("open rootfs %s", rootfs);
+  stamp("rootfs");
+  char group = 0; /* the tag of the records being applied: one span per run of a tag */
   for (int i = 0; i < P.nrecs; i++) {
     struct record *x = &P.recs[i];
+    if (x->tag != 'M' && x->tag != 'D' && x->tag != 'L') continue;
+    if (group && x->tag != group) stamp(mount_group(group));
+    group = x->tag;
     if (x->tag == 'M') do_mount(root, x);
     else if (x->tag == 'D') do_device(root, x, userns);
-    else if (x->tag == 'L') do_symlink(root, x);
+    else do_symlink(root, x);
   }
+  if (group) stamp(mount_group(group));
   close(root);
-  stamp("mounts");
-  if (plan_get(&P, 'z')) {
-    /* prestart/createRuntime hooks run in the runtime, now that the mounts exist. */
-    char go;
-    report("hooks\n");
-    if (read(REPORT_FD, &go, 1) != 1) die("waiting for runtime hooks");
-  }
-  run_hooks("createContainer"); /* in the container's namespaces, before pivot_root */
+  rootfs_hooks();
   pivot(rootfs, no_pivot);
   if (prop && mount(NULL, "/", NULL, prop, NULL) < 0) die("rootfs propagation");
-  stamp("pivot");
+  stamp("pivot_root");
 }
 
 /* After sysctls are written (as runc orders it): protect paths, then the root itself. */
 static void finalize_rootfs(void) {
   readonly_paths();
+  stamp("readonly_paths");
   mask_paths();
-  if (atoi(plan_get(&P, 'R')->fields[1]) &&
-      mount(NULL, "/", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | kept_flags("/"), NULL) < 0)
-    die("readonly root");
+  stamp("masked_paths");
+  if (atoi(plan_get(&P, 'R')->fields[1])) {
+    if (mount(NULL, "/", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | kept_flags("/"), NULL) < 0)
+      die("readonly root");
+    stamp("readonly_root");
+  }
 }
 
 static void set_rlimits_and_oom(void) {
@@ -545,19 +600,29 @@ static void set_uts_and_sysctls(void) {
 
 /* The container process, from the parent's go-ahead to execve. */
 static void child(int sync, int console, int fifo) {
-  times_len = 0; /* the parent reports its own phases */
+  nstamps = 0; /* the parent reports its own phases */
   if (read(sync, &host_pid, sizeof host_pid) != sizeof host_pid) die("waiting for id maps");
   close(sync);
-  stamp("child");
+  stamp("sync");
   if (plan_get(&P, 'U') && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
     die("become root in the user namespace");
+  /* The exec fifo is reopened through this, not a path: the container's root may have no
+   * /proc (chroot without a mount namespace, or no proc mount). Closed by execve. */
+  int self_fds = fifo >= 0 ? open("/proc/self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
+  if (fifo >= 0 && self_fds < 0) die("open /proc/self/fd");
   set_rlimits_and_oom();
   int init = !strcmp(plan_get(&P, 'm')->fields[0], "init");
   if (init && setsid() < 0) die("setsid");
+  stamp("rlimits");
   if (plan_get(&P, 'R')) container_mounts();
+  else if (plan_get(&P, 'X')) enter_chroot(plan_get(&P, 'X')->fields[0]);
   set_uts_and_sysctls();
+  stamp("sysctls");
   if (plan_get(&P, 'R')) finalize_rootfs();
-  if (console >= 0) setup_terminal(console);
+  if (console >= 0) {
+    setup_terminal(console);
+    stamp("terminal");
+  }
   char **argv = collect('A'), **envp = collect('E');
   struct record *w = plan_get(&P, 'W');
   /* Checked after pivot_root with no host fd left open, and before a seccomp profile could
@@ -565,26 +630,31 @@ static void child(int sync, int console, int fifo) {
   char cwd[8];
   if (w && chdir(w->fields[0]) < 0) die("chdir to cwd (\"%s\")", w->fields[0]);
   if (!getcwd(cwd, sizeof cwd) && errno != ERANGE) die("cwd is outside the container");
+  stamp("cwd");
   int nnp = plan_get(&P, 'n') != NULL;
-  if (!nnp) load_seccomp(); /* without no_new_privs the filter needs CAP_SYS_ADMIN */
+  if (!nnp && plan_get(&P, 'B')) {
+    load_seccomp(); /* without no_new_privs the filter needs CAP_SYS_ADMIN */
+    stamp("seccomp");
+  }
   set_credentials();
+  stamp("capabilities");
   /* Again as the container user: the cwd must be reachable with its permissions. */
   if (w && chdir(w->fields[0]) < 0) die("chdir to cwd (\"%s\")", w->fields[0]);
   if (nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) die("no_new_privs");
   char pathbuf[4096];
   const char *exe = argv[0] ? find_exec(argv[0], envp, pathbuf, sizeof pathbuf) : NULL;
   if (!exe) die("exec: \"%s\": executable file not found in $PATH", argv[0] ? argv[0] : "");
-  run_hooks("startContainer");
+  stamp("exec_lookup");
+  run_hooks("startContainer", "hooks.start_container");
   umask((mode_t)plan_num(&P, 'u', 2, 022));
-  stamp("ready");
-  report("%sready\n", times);
+  report_stamps("ready\n");
   close(REPORT_FD);
   if (fifo >= 0) {
     /* Blocks until `start` opens the fifo for reading; the byte tells it when we exec. */
-    char p[64], when[32];
+    char p[16], when[32];
     struct timespec ts;
-    fdpath(p, sizeof p, fifo);
-    int w = open(p, O_WRONLY | O_CLOEXEC);
+    snprintf(p, sizeof p, "%d", fifo);
+    int w = openat(self_fds, p, O_WRONLY | O_CLOEXEC);
     clock_gettime(CLOCK_REALTIME, &ts);
     int n = snprintf(when, sizeof when, "%lld%09ld", (long long)ts.tv_sec, ts.tv_nsec);
     if (w < 0 || write(w, when, (size_t)n) != n) {
@@ -667,8 +737,10 @@ static void reexec_sealed(char **argv, char **envp) {
 int main(int argc, char **argv, char **envp) {
   (void)argc;
   reexec_sealed(argv, envp);
-  stamp("launch");
+  stamp("spawn"); /* the runtime spawned us and we re-executed from a sealed copy */
+  /* The runtime sends the plan once it has put us in the container's cgroup. */
   if (plan_read(REPORT_FD, &P) < 0) die("read launch plan");
+  stamp("cgroup");
   struct record *mode = plan_get(&P, 'm');
   if (!mode || mode->nfields < 2) {
     errno = EINVAL;
@@ -694,6 +766,7 @@ int main(int argc, char **argv, char **envp) {
     if (fifo < 0) die("open exec fifo");
   }
   join_namespaces();
+  stamp("namespaces.join");
   long long flags = plan_num(&P, 'C', 0, 0);
   struct record *t = plan_get(&P, 'T');
   if (flags & CLONE_NEWTIME) {
@@ -704,16 +777,19 @@ int main(int argc, char **argv, char **envp) {
   }
   int sync[2];
   if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sync) < 0) die("socketpair");
-  stamp("clone");
   pid_t pid = (pid_t)syscall(SYS_clone, (unsigned long)flags | SIGCHLD, 0, 0, 0, 0);
   if (pid < 0) die("clone");
   if (pid == 0) {
     close(sync[0]);
     child(sync[1], console, fifo);
   }
+  stamp("namespaces.create");
   close(sync[1]);
   write_id_maps(pid);
-  report("%spid %d\n", times, pid);
+  stamp("id_maps");
+  char line[32];
+  snprintf(line, sizeof line, "pid %d\n", pid);
+  report_stamps(line);
   if (write(sync[0], &pid, sizeof pid) != sizeof pid) die("start container process");
   close(sync[0]);
   close(REPORT_FD);

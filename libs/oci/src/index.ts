@@ -8,7 +8,14 @@ export { encodePlan } from './plan/encode';
 export { readHostInfo } from './plan/host';
 export { CAPABILITIES } from './plan/process';
 export { seccompSource } from './plan/seccomp';
-export { launch, LaunchError, type Launched, type PhaseTimes } from './launch/launcher';
+export {
+  launch,
+  launchPhases,
+  LaunchError,
+  type Launched,
+  type LaunchPhase,
+  type PhaseStamp,
+} from './launch/launcher';
 export { HookError } from './launch/hooks';
 export { ContainerNotFound, type OciState, type Status } from './state/store';
 export {

@@ -6,6 +6,9 @@ import { readlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   createManager,
+  detectHost,
+  NodeCgroupFs,
+  type CgroupHost,
   type CgroupManager,
   type CgroupStats,
   type LinuxResources,
@@ -23,6 +26,7 @@ import {
   StateStore,
   type ContainerRecord,
   type OciState,
+  type Status,
 } from './state/store';
 
 export class RuntimeError extends Error {
@@ -34,6 +38,8 @@ export interface RuntimeOptions {
   noPivot?: boolean;
   /** Where compiled seccomp programs are cached (default <root>/.seccomp). */
   seccompCacheDir?: string;
+  /** Receives runc's warnings (ignored capabilities, rootfs setup skipped). */
+  warn?: (message: string) => void;
 }
 
 export interface CreateOptions {
@@ -88,8 +94,16 @@ export class Runtime {
     this.seccompCacheDir = opts.seccompCacheDir ?? join(opts.root, '.seccomp');
   }
 
-  private cgroup(rec: Pick<ContainerRecord, 'cgroupsPath'>): Promise<CgroupManager> {
-    return createManager(rec.cgroupsPath);
+  private host?: Promise<CgroupHost>;
+
+  /** The host's cgroup layout, read once per Runtime rather than once per operation. */
+  private cgroupHost(): Promise<CgroupHost> {
+    this.host ??= detectHost(new NodeCgroupFs());
+    return this.host;
+  }
+
+  private async cgroup(rec: Pick<ContainerRecord, 'cgroupsPath'>): Promise<CgroupManager> {
+    return createManager(rec.cgroupsPath, { host: await this.cgroupHost() });
   }
 
   async create(id: string, opts: CreateOptions): Promise<Launched> {
@@ -126,12 +140,13 @@ export class Runtime {
       const hookJson = JSON.stringify(state(PID_SENTINEL)).split(String(PID_SENTINEL));
       const plan = await buildInitPlan(spec, {
         bundle,
-        host: await readHostInfo(),
+        host: await readHostInfo(this.cgroupHost()),
         seccompCacheDir: this.seccompCacheDir,
         execFifo: this.store.fifo(id),
         consoleSocket: opts.consoleSocket,
         foreground: opts.foreground,
         noPivot: this.opts.noPivot,
+        warn: this.opts.warn,
         hookState: spec.hooks ? [hookJson[0] ?? '', hookJson[1] ?? ''] : undefined,
       });
       const mgr = cgroup;
@@ -218,6 +233,12 @@ export class Runtime {
     return { ...launched, exited };
   }
 
+  /** The freezer is only asked about a live process: a stopped one needs no cgroup lookup. */
+  private async status(rec: ContainerRecord): Promise<Status> {
+    const status = await this.store.status(rec, false);
+    return status !== 'stopped' && (await this.frozen(rec)) ? 'paused' : status;
+  }
+
   private async frozen(rec: ContainerRecord): Promise<boolean> {
     try {
       return (await (await this.cgroup(rec)).state()) !== 'thawed';
@@ -228,7 +249,7 @@ export class Runtime {
 
   async state(id: string): Promise<OciState> {
     const rec = await this.store.load(id);
-    return ociState(rec, await this.store.status(rec, await this.frozen(rec)));
+    return ociState(rec, await this.status(rec));
   }
 
   async list(): Promise<OciState[]> {
@@ -272,7 +293,7 @@ export class Runtime {
 
   async delete(id: string, force = false): Promise<void> {
     const rec = await this.store.load(id);
-    const status = await this.store.status(rec, await this.frozen(rec));
+    const status = await this.status(rec);
     if (status !== 'stopped' && status !== 'created' && !force)
       throw new RuntimeError(`cannot delete container ${id} that is not stopped: ${status}`);
     const cgroup = await this.cgroup(rec);
@@ -293,7 +314,7 @@ export class Runtime {
   /** Runs a process in the container; `exited` is its exit status unless detached. */
   async exec(id: string, proc: Process, opts: ExecOptions = {}): Promise<Launched> {
     const rec = await this.store.load(id);
-    const status = await this.store.status(rec, await this.frozen(rec));
+    const status = await this.status(rec);
     if (status === 'stopped') throw new RuntimeError('cannot exec in a stopped container');
     if (status === 'paused') throw new RuntimeError('cannot exec in a paused container');
     checkConsole(proc.terminal ?? false, opts.consoleSocket);
@@ -306,6 +327,9 @@ export class Runtime {
       seccompCacheDir: this.seccompCacheDir,
       consoleSocket: opts.consoleSocket,
       foreground: !opts.detach,
+      // A container in the runtime's mount namespace is only chrooted: enter its root too.
+      chroot: namespaces.includes('mount') ? undefined : `/proc/${rec.pid}/root`,
+      warn: this.opts.warn,
     });
     const cgroup = await this.cgroup(rec);
     const launched = await launch(plan, {

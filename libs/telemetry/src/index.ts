@@ -12,7 +12,8 @@ export {
   type MetadataReader,
   type MetadataWriter,
 } from './propagation';
-export { recordExternalSpans, withSpan, type ExternalSpan } from './spans';
+export { recordExternalSpans, withSpan, withSpanOptions, type ExternalSpan } from './spans';
+export { recordProcessSpan, type ProcessSpan } from './oneshot';
 export { readSpans, type ReadSpansOptions } from './store/reader';
 export { TraceStoreWriter, type TraceStoreOptions } from './store/writer';
 export type {

@@ -4,6 +4,7 @@ import {
   type Attributes,
   type Context,
   type Span,
+  type SpanOptions,
   type Tracer,
 } from '@opentelemetry/api';
 import { nsToHrTime } from './clock';
@@ -19,7 +20,17 @@ export function withSpan<T>(
   attributes: Attributes,
   fn: (span: Span) => T,
 ): T {
-  return tracer.startActiveSpan(name, { attributes }, (span) => {
+  return withSpanOptions(tracer, name, { attributes }, fn);
+}
+
+/** withSpan with every span option (links, kind, start time). */
+export function withSpanOptions<T>(
+  tracer: Tracer,
+  name: string,
+  options: SpanOptions,
+  fn: (span: Span) => T,
+): T {
+  return tracer.startActiveSpan(name, options, (span) => {
     const fail = (err: unknown): never => {
       span.recordException(err instanceof Error ? err : String(err));
       span.setStatus({

@@ -1,19 +1,9 @@
-import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { context, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import {
-  ATTR_SERVICE_NAME,
-  ATTR_SERVICE_VERSION,
-  ATTR_TELEMETRY_SDK_LANGUAGE,
-  ATTR_TELEMETRY_SDK_NAME,
-} from '@opentelemetry/semantic-conventions';
-import { ATTR_HOST_NAME, ATTR_PROCESS_PID } from '@opentelemetry/semantic-conventions/incubating';
-import { resolveConfig, type TelemetryConfig, type TelemetryOptions } from './config';
+import { resolveConfig, type TelemetryOptions } from './config';
 import { createLogger } from './logger';
-import { OtlpForwarder } from './otlp/forwarder';
-import type { Attributes, SpanSink, StoredSpan } from './record';
-import { TraceStoreWriter } from './store/writer';
+import { fanOut, resourceAttributes, sinksFor, type Warn } from './sinks';
 import { LiteTracerProvider } from './tracer';
 import { W3CTraceContextPropagator } from './w3c-propagator';
 
@@ -61,44 +51,5 @@ export async function startTelemetry(opts: TelemetryOptions): Promise<TelemetryH
       context.disable();
       started = false;
     },
-  };
-}
-
-function resourceAttributes(config: TelemetryConfig): Attributes {
-  return {
-    [ATTR_SERVICE_NAME]: config.serviceName,
-    ...(config.version ? { [ATTR_SERVICE_VERSION]: config.version } : {}),
-    [ATTR_PROCESS_PID]: process.pid,
-    [ATTR_HOST_NAME]: hostname(),
-    [ATTR_TELEMETRY_SDK_NAME]: '@berth/telemetry',
-    [ATTR_TELEMETRY_SDK_LANGUAGE]: 'nodejs',
-  };
-}
-
-type Warn = (obj: object, msg: string) => void;
-
-function sinksFor(config: TelemetryConfig, resource: Attributes, warn: Warn): SpanSink[] {
-  const sinks: SpanSink[] = [
-    new TraceStoreWriter({
-      dir: config.traceDir,
-      maxBytes: config.maxBytes,
-      onError: (err) => warn({ err, dir: config.traceDir }, 'trace store write failed'),
-    }),
-  ];
-  if (config.otlpProtocol) {
-    sinks.push(
-      new OtlpForwarder(config.otlpProtocol, resource, (err) =>
-        warn({ err, protocol: config.otlpProtocol }, 'OTLP trace export failed'),
-      ),
-    );
-  }
-  return sinks;
-}
-
-function fanOut(sinks: SpanSink[]): SpanSink {
-  return {
-    onEnd: (span: StoredSpan) => sinks.forEach((s) => s.onEnd(span)),
-    flush: async () => void (await Promise.all(sinks.map((s) => s.flush()))),
-    shutdown: async () => void (await Promise.all(sinks.map((s) => s.shutdown()))),
   };
 }

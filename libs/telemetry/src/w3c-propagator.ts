@@ -7,13 +7,10 @@ import {
   type TextMapPropagator,
   type TextMapSetter,
 } from '@opentelemetry/api';
+import { parseTraceparent } from './traceparent';
 
 export const TRACEPARENT = 'traceparent';
 export const TRACESTATE = 'tracestate';
-
-// version "00": 2 hex version, 32 hex trace id, 16 hex parent id, 2 hex flags. Later versions may
-// append fields after another dash, which a version-00 parser must ignore.
-const TRACEPARENT_RE = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?$/;
 
 /**
  * W3C Trace Context (https://www.w3.org/TR/trace-context/) propagator. @opentelemetry/core has
@@ -32,19 +29,14 @@ export class W3CTraceContextPropagator implements TextMapPropagator {
   }
 
   extract(ctx: Context, carrier: unknown, getter: TextMapGetter): Context {
-    const header = firstValue(getter.get(carrier, TRACEPARENT));
-    const match = header ? TRACEPARENT_RE.exec(header.trim()) : null;
-    if (!match) return ctx;
-    const [, version, traceId, spanId, flags, rest] = match as unknown as [
-      string,
-      string,
-      string,
-      string,
-      string,
-      string | undefined,
-    ];
-    if (version === 'ff' || (version === '00' && rest !== undefined)) return ctx;
-    const spanContext = { traceId, spanId, traceFlags: parseInt(flags, 16) & 0x01, isRemote: true };
+    const parsed = parseTraceparent(firstValue(getter.get(carrier, TRACEPARENT)));
+    if (!parsed) return ctx;
+    const spanContext = {
+      traceId: parsed.traceId,
+      spanId: parsed.spanId,
+      traceFlags: parsed.flags & 0x01,
+      isRemote: true,
+    };
     if (!isSpanContextValid(spanContext)) return ctx;
     const state = getter.get(carrier, TRACESTATE);
     const traceState = state

@@ -70,9 +70,13 @@ export class V1Manager implements CgroupManager {
   async create(): Promise<void> {
     const created: string[] = [];
     try {
-      for (const d of this.dirs) {
-        created.push(...(await mkdirParents(this.options.fs, d.dir)));
-      }
+      // One hierarchy at a time would cost a round of mkdirs per hierarchy.
+      const made = await Promise.allSettled(
+        this.dirs.map((d) => mkdirParents(this.options.fs, d.dir)),
+      );
+      for (const m of made) if (m.status === 'fulfilled') created.push(...m.value);
+      const failed = made.find((m) => m.status === 'rejected');
+      if (failed) throw failed.reason;
       const cpuset = this.byController.get('cpuset');
       if (cpuset) await this.inheritCpuset(cpuset, created);
     } catch (err) {
@@ -85,8 +89,12 @@ export class V1Manager implements CgroupManager {
     return applyV1((c) => this.byController.get(c), resources);
   }
 
+  /** The hierarchies are independent: writing them all at once keeps a launch waiting for one
+   * round of writes, not one per hierarchy. */
   async addProcess(pid: number): Promise<void> {
-    for (const d of this.dirs) await writePid(this.options.fs, d.dir, pid, this.options.timing);
+    await Promise.all(
+      this.dirs.map((d) => writePid(this.options.fs, d.dir, pid, this.options.timing)),
+    );
   }
 
   async pids(): Promise<number[]> {
@@ -120,7 +128,9 @@ export class V1Manager implements CgroupManager {
   }
 
   async delete(): Promise<void> {
-    for (const d of this.dirs) await removeTree(this.options.fs, d.dir, this.options.timing);
+    await Promise.all(
+      this.dirs.map((d) => removeTree(this.options.fs, d.dir, this.options.timing)),
+    );
   }
 
   async exists(): Promise<boolean> {

@@ -1,13 +1,14 @@
 // Hooks the runtime itself runs (prestart, createRuntime, poststart, poststop): each gets the
 // container state JSON on stdin; a non-zero exit or a timeout is an error.
-import { spawn } from 'node:child_process';
+// child_process loads lazily: most commands run no hook.
+import type { spawn as Spawn } from 'node:child_process';
 import type { Hook } from '../spec/types';
 
 export class HookError extends Error {
   override name = 'HookError';
 }
 
-function runHook(hook: Hook, state: string): Promise<void> {
+function runHook(spawn: typeof Spawn, hook: Hook, state: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const [argv0, ...args] = hook.args?.length ? hook.args : [hook.path];
     const child = spawn(hook.path, args, {
@@ -40,6 +41,8 @@ function runHook(hook: Hook, state: string): Promise<void> {
 
 /** Runs the hooks in order, stopping at the first failure. */
 export async function runHooks(hooks: Hook[] | undefined, state: object): Promise<void> {
+  if (!hooks?.length) return;
+  const { spawn } = await import('node:child_process');
   const json = JSON.stringify(state);
-  for (const hook of hooks ?? []) await runHook(hook, json);
+  for (const hook of hooks) await runHook(spawn, hook, json);
 }

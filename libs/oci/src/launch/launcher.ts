@@ -1,6 +1,6 @@
 // Runs native/berth-launch for a plan: sends the plan over fd 3 and follows its progress
 // lines until the container process is ready (set up, waiting on the exec fifo or exec'd).
-import { spawn, type StdioNull, type StdioPipe } from 'node:child_process';
+import type { StdioNull, StdioPipe } from 'node:child_process';
 import type { Duplex } from 'node:stream';
 import { nativeBinary } from '../native/locate';
 import { encodePlan } from '../plan/encode';
@@ -13,15 +13,37 @@ export class LaunchError extends Error {
   override name = 'LaunchError';
 }
 
-/** CLOCK_REALTIME nanoseconds at which the launcher passed each phase (for child spans). */
-export type PhaseTimes = Record<string, bigint>;
+/**
+ * When the launch passed the end of each phase, in order: CLOCK_REALTIME nanoseconds. A phase
+ * begins at the previous stamp; the first stamp (`begin`, taken here) only marks the start.
+ */
+export interface PhaseStamp {
+  phase: string;
+  ns: bigint;
+}
+
+/** One launch phase as an interval, ready to become a child span. */
+export interface LaunchPhase {
+  phase: string;
+  startNs: bigint;
+  endNs: bigint;
+}
+
+/** The launch phases between consecutive stamps, named by the stamp that ends each. */
+export function launchPhases(stamps: readonly PhaseStamp[]): LaunchPhase[] {
+  return stamps.slice(1).map((s, i) => ({
+    phase: s.phase,
+    startNs: stamps[i]!.ns,
+    endNs: s.ns < stamps[i]!.ns ? stamps[i]!.ns : s.ns,
+  }));
+}
 
 export interface Launched {
   /** The container process, as the host sees it. */
   pid: number;
   /** The launcher's own pid (the process's parent in foreground mode). */
   launcherPid: number;
-  times: PhaseTimes;
+  times: PhaseStamp[];
   /** The launcher's exit: 0 once a background launch is handed over, else the process's status. */
   exited: Promise<number>;
 }
@@ -37,7 +59,7 @@ export interface LaunchOptions {
 
 function parseLines(
   text: string,
-  times: PhaseTimes,
+  times: PhaseStamp[],
 ): { pid?: number; ready: boolean; error?: string; hooks: boolean } {
   const out: { pid?: number; ready: boolean; error?: string; hooks: boolean } = {
     ready: false,
@@ -45,7 +67,8 @@ function parseLines(
   };
   for (const line of text.split('\n')) {
     const [word, ...rest] = line.split(' ');
-    if (word === 'time' && rest.length === 2) times[rest[0] as string] = BigInt(rest[1] as string);
+    if (word === 'time' && rest.length === 2 && /^\d{1,20}$/.test(rest[1]!))
+      times.push({ phase: rest[0]!, ns: BigInt(rest[1]!) });
     else if (word === 'pid') out.pid = Number(rest[0]);
     else if (word === 'ready') out.ready = true;
     else if (word === 'hooks') out.hooks = true;
@@ -54,8 +77,20 @@ function parseLines(
   return out;
 }
 
-export function launch(plan: LaunchPlan, opts: LaunchOptions = {}): Promise<Launched> {
+/**
+ * CLOCK_REALTIME now, in nanoseconds, comparable with the launcher's stamps. Date.now() reads
+ * the same clock (to the millisecond, rounded down, so the stamp never follows the launch);
+ * performance.now() would drift from it in a long-lived process.
+ */
+function wallClockNs(): bigint {
+  return BigInt(Date.now()) * 1_000_000n;
+}
+
+export async function launch(plan: LaunchPlan, opts: LaunchOptions = {}): Promise<Launched> {
+  // Loaded here, not at start-up: state, kill, start and delete never spawn.
+  const { spawn } = await import('node:child_process');
   const [i, o, e] = opts.stdio ?? ['inherit', 'inherit', 'inherit'];
+  const times: PhaseStamp[] = [{ phase: 'begin', ns: wallClockNs() }];
   const child = spawn(nativeBinary('berth-launch'), [], {
     stdio: [i, o, e, 'pipe'],
     env: {},
@@ -65,7 +100,6 @@ export function launch(plan: LaunchPlan, opts: LaunchOptions = {}): Promise<Laun
     child.on('exit', (code, signal) => res(code ?? 128 + (signal ? 9 : 0))),
   );
   return new Promise<Launched>((resolve, reject) => {
-    const times: PhaseTimes = {};
     let pid: number | undefined;
     let error: string | undefined;
     let ready = false;

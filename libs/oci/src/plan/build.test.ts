@@ -92,7 +92,7 @@ describe('buildInitPlan', () => {
     expect(plan.execFifo!.uid).toBe(5000);
   });
 
-  it('joins namespaces given by path and refuses to run without a mount namespace', async () => {
+  it('joins namespaces given by path and sets the rootfs up in a new or joined mount namespace', async () => {
     const spec = defaultSpec();
     spec.linux!.namespaces = [
       { type: 'network', path: '/var/run/netns/x' },
@@ -104,15 +104,41 @@ describe('buildInitPlan', () => {
     // A joined mount namespace still gets the rootfs set up in it, as runc does.
     spec.linux!.namespaces = [{ type: 'mount', path: '/proc/1/ns/mnt' }];
     expect((await buildInitPlan(spec, opts)).rootfs?.path).toBe('/b/rootfs');
-    spec.linux!.namespaces = [{ type: 'uts' }];
-    await expect(buildInitPlan(spec, opts)).rejects.toThrow(/mount namespace is required/);
   });
 
-  it('rejects unknown rlimits, capabilities and empty args', async () => {
+  it('only chroots a container without a mount namespace, and says what it skips', async () => {
     const spec = defaultSpec();
-    spec.process!.capabilities = { bounding: ['CAP_TELEPORT'] };
-    await expect(buildInitPlan(spec, opts)).rejects.toThrow(/unknown capability "CAP_TELEPORT"/);
-    delete spec.process!.capabilities;
+    spec.linux!.namespaces = [{ type: 'uts' }];
+    const warnings: string[] = [];
+    const plan = await buildInitPlan(spec, { ...opts, warn: (m) => warnings.push(m) });
+    expect(plan.rootfs).toBeUndefined();
+    expect(plan.chroot).toBe('/b/rootfs');
+    expect([plan.mounts, plan.devices, plan.maskedPaths, plan.readonlyPaths]).toEqual([
+      [],
+      [],
+      [],
+      [],
+    ]);
+    expect(warnings).toEqual([
+      'no mount namespace: mounts, maskedPaths, readonlyPaths, root.readonly not applied, the root is entered with chroot',
+    ]);
+  });
+
+  it('ignores unknown capabilities with a warning, as runc 1.1 does', async () => {
+    const spec = defaultSpec();
+    spec.process!.capabilities = {
+      bounding: ['CAP_TELEPORT', 'CAP_KILL'],
+      ambient: ['CAP_TELEPORT'],
+    };
+    const warnings: string[] = [];
+    const plan = await buildInitPlan(spec, { ...opts, warn: (m) => warnings.push(m) });
+    expect(plan.capabilities?.bounding).toBe(1n << 5n);
+    expect(plan.capabilities?.ambient).toBe(0n);
+    expect(warnings).toEqual(['ignoring unknown or unavailable capabilities: [CAP_TELEPORT]']);
+  });
+
+  it('rejects unknown rlimits and empty args', async () => {
+    const spec = defaultSpec();
     spec.process!.rlimits = [{ type: 'RLIMIT_BOGUS', soft: 1, hard: 1 }];
     await expect(buildInitPlan(spec, opts)).rejects.toThrow(/wrong rlimit value: RLIMIT_BOGUS/);
     spec.process!.rlimits = [];

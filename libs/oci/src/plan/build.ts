@@ -26,6 +26,25 @@ export interface InitOptions {
   noPivot?: boolean;
   /** State JSON for hooks, split where the pid goes. */
   hookState?: [string, string];
+  /** Where runc would log a warning (ignored capabilities, skipped rootfs setup). */
+  warn?: (message: string) => void;
+}
+
+const ignore = () => undefined;
+
+/** Without a mount namespace the rootfs setup would land in the host's mount table (runc
+ * does that and leaves the mounts behind); berth only enters the root with chroot. */
+function warnSkippedRootfsSetup(spec: Spec, warn: (message: string) => void): void {
+  const skipped = [
+    spec.mounts?.length && 'mounts',
+    spec.linux?.devices?.length && 'devices',
+    spec.linux?.maskedPaths?.length && 'maskedPaths',
+    spec.linux?.readonlyPaths?.length && 'readonlyPaths',
+    spec.root?.readonly && 'root.readonly',
+    spec.linux?.rootfsPropagation && 'rootfsPropagation',
+  ].filter(Boolean);
+  if (skipped.length)
+    warn(`no mount namespace: ${skipped.join(', ')} not applied, the root is entered with chroot`);
 }
 
 const sysctlPath = (key: string) => key.replace(/\./g, '/');
@@ -61,11 +80,12 @@ export async function buildInitPlan(spec: Spec, opts: InitOptions): Promise<Laun
   if (!spec.root?.path) throw new SpecError('root must be specified');
   const linux = spec.linux;
   const ns = planNamespaces(linux);
+  const warn = opts.warn ?? ignore;
   // As runc, the rootfs is set up in the container's mount namespace, new or joined.
   const newMountNs =
     (ns.cloneFlags & CLONE_FLAGS.mount) !== 0 || ns.join.some((j) => j.flag === CLONE_FLAGS.mount);
-  if (!newMountNs)
-    throw new SpecError('a mount namespace is required (runc refuses to change the host root)');
+  if (!newMountNs) warnSkippedRootfsSetup(spec, warn);
+  const rootPath = resolve(opts.bundle, spec.root.path);
   const rootUid = hostId(linux?.uidMappings, 0);
   const rootGid = hostId(linux?.gidMappings, 0);
   const dev = planDevices(linux?.devices, spec.mounts, rootUid, rootGid, opts.host.hasKcore);
@@ -76,21 +96,22 @@ export async function buildInitPlan(spec: Spec, opts: InitOptions): Promise<Laun
     ...ns,
     rootfs: newMountNs
       ? {
-          path: resolve(opts.bundle, spec.root.path),
+          path: rootPath,
           readonly: spec.root.readonly ?? false,
           noPivot: opts.noPivot ?? false,
           propagation,
         }
       : undefined,
+    chroot: newMountNs ? undefined : rootPath,
     mounts: newMountNs ? planMounts(spec.mounts, opts.bundle, opts.host.cgroups) : [],
     devices: newMountNs ? dev.devices : [],
     symlinks: newMountNs ? dev.symlinks : [],
-    maskedPaths: linux?.maskedPaths ?? [],
-    readonlyPaths: linux?.readonlyPaths ?? [],
+    maskedPaths: newMountNs ? (linux?.maskedPaths ?? []) : [],
+    readonlyPaths: newMountNs ? (linux?.readonlyPaths ?? []) : [],
     hostname: spec.hostname,
     domainname: spec.domainname,
     sysctls: Object.entries(linux?.sysctl ?? {}).map(([k, v]) => [sysctlPath(k), v]),
-    ...planProcess(spec.process),
+    ...planProcess(spec.process, warn),
     seccomp: await seccompPlan(spec, opts.seccompCacheDir),
     execFifo: opts.execFifo ? { path: opts.execFifo, uid: rootUid } : undefined,
     consoleSocket: opts.consoleSocket,
@@ -111,6 +132,9 @@ export interface ExecOptions {
   seccompCacheDir: string;
   consoleSocket?: string;
   foreground?: boolean;
+  /** The container's root when it shares the runtime's mount namespace (entered with chroot). */
+  chroot?: string;
+  warn?: (message: string) => void;
 }
 
 /** A process joining a running container, configured like runc exec: the container's
@@ -131,13 +155,14 @@ export async function buildExecPlan(
     foreground: opts.foreground ?? false,
     cloneFlags: 0,
     join,
+    chroot: opts.chroot,
     mounts: [],
     devices: [],
     symlinks: [],
     maskedPaths: [],
     readonlyPaths: [],
     sysctls: [],
-    ...planProcess(process),
+    ...planProcess(process, opts.warn ?? ignore),
     seccomp: await seccompPlan(spec, opts.seccompCacheDir),
     consoleSocket: opts.consoleSocket,
     hooks: [],

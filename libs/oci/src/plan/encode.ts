@@ -27,6 +27,7 @@ export function encodePlan(plan: LaunchPlan): Buffer {
   if (plan.gidMap) add('G', plan.gidMap);
   const r = plan.rootfs;
   if (r) add('R', r.path, r.readonly ? 1 : 0, r.noPivot ? 1 : 0, r.propagation);
+  if (plan.chroot) add('X', plan.chroot);
   for (const m of plan.mounts)
     add('M', m.source, m.destination, m.type, m.flags, m.propagation, m.data);
   for (const d of plan.devices) add('D', d.path, d.type, d.major, d.minor, d.mode, d.uid, d.gid);

@@ -22,8 +22,9 @@ export function cgroupLayout(host: CgroupHost): CgroupLayout {
 
 let cached: Promise<HostInfo> | undefined;
 
-export function readHostInfo(): Promise<HostInfo> {
-  cached ??= detectHost(new NodeCgroupFs()).then((h) => ({
+/** `host` saves a second read of the layout when the caller has it already. */
+export function readHostInfo(host?: Promise<CgroupHost>): Promise<HostInfo> {
+  cached ??= (host ?? detectHost(new NodeCgroupFs())).then((h) => ({
     cgroups: cgroupLayout(h),
     hasKcore: existsSync('/proc/kcore'),
   }));

@@ -67,26 +67,35 @@ export const RLIMITS = [
   'RLIMIT_RTTIME',
 ] as const;
 
-/** Bits for the names; an unknown name is an error, as the spec requires of unmappable values. */
-function mask(names: readonly string[] | undefined): bigint {
+/** Bits for the names; unknown ones are collected in `unknown` (the caller decides). */
+function mask(names: readonly string[] | undefined, unknown: Set<string>): bigint {
   let m = 0n;
   for (const name of names ?? []) {
     const bit = (CAPABILITIES as readonly string[]).indexOf(name);
-    if (bit < 0) throw new SpecError(`unknown capability "${name}"`);
-    m |= 1n << BigInt(bit);
+    if (bit < 0) unknown.add(name);
+    else m |= 1n << BigInt(bit);
   }
   return m;
 }
 
-export function capabilityMasks(caps: Capabilities | undefined): CapabilityMasks | undefined {
+/** Unknown capability names are left out and reported through `warn`, as runc 1.1 does, so
+ * a config written for a newer kernel still runs on this one. */
+export function capabilityMasks(
+  caps: Capabilities | undefined,
+  warn: (message: string) => void,
+): CapabilityMasks | undefined {
   if (!caps) return undefined;
-  return {
-    bounding: mask(caps.bounding),
-    effective: mask(caps.effective),
-    inheritable: mask(caps.inheritable),
-    permitted: mask(caps.permitted),
-    ambient: mask(caps.ambient),
+  const unknown = new Set<string>();
+  const masks = {
+    bounding: mask(caps.bounding, unknown),
+    effective: mask(caps.effective, unknown),
+    inheritable: mask(caps.inheritable, unknown),
+    permitted: mask(caps.permitted, unknown),
+    ambient: mask(caps.ambient, unknown),
   };
+  if (unknown.size)
+    warn(`ignoring unknown or unavailable capabilities: [${[...unknown].join(' ')}]`);
+  return masks;
 }
 
 type ProcessPlan = Pick<
@@ -102,7 +111,7 @@ type ProcessPlan = Pick<
   | 'consoleSize'
 >;
 
-export function planProcess(process: Process): ProcessPlan {
+export function planProcess(process: Process, warn: (message: string) => void): ProcessPlan {
   if (!process.args?.length) throw new SpecError('args must not be empty');
   const rlimits = (process.rlimits ?? []).map((r) => {
     const resource = (RLIMITS as readonly string[]).indexOf(r.type);
@@ -121,7 +130,7 @@ export function planProcess(process: Process): ProcessPlan {
       umask: process.user.umask,
       additionalGids: process.user.additionalGids ?? [],
     },
-    capabilities: capabilityMasks(process.capabilities),
+    capabilities: capabilityMasks(process.capabilities, warn),
     rlimits,
     noNewPrivileges: process.noNewPrivileges ?? false,
     oomScoreAdj: process.oomScoreAdj,

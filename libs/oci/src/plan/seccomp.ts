@@ -1,7 +1,5 @@
 // linux.seccomp to a BPF program: the profile becomes berth-seccomp's line format, which
 // libseccomp compiles; programs are cached on disk by the digest of those lines.
-import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { nativeBinary } from '../native/locate';
@@ -53,7 +51,9 @@ export function seccompFlags(profile: Seccomp): number {
   return flags;
 }
 
-function compile(source: string): Promise<Buffer> {
+// child_process and crypto load lazily: only a spec with a seccomp profile needs them.
+async function compile(source: string): Promise<Buffer> {
+  const { execFile } = await import('node:child_process');
   return new Promise((resolve, reject) => {
     const child = execFile(
       nativeBinary('berth-seccomp'),
@@ -70,6 +70,7 @@ function compile(source: string): Promise<Buffer> {
 /** BPF for the profile, from `cacheDir` when compiled before. */
 export async function compileSeccomp(profile: Seccomp, cacheDir: string): Promise<Buffer> {
   const source = seccompSource(profile);
+  const { createHash } = await import('node:crypto');
   const file = join(cacheDir, `${createHash('sha256').update(source).digest('hex')}.bpf`);
   try {
     return await readFile(file);

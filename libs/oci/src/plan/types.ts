@@ -61,6 +61,8 @@ export interface LaunchPlan {
   uidMap?: string;
   gidMap?: string;
   rootfs?: PlanRootfs;
+  /** No mount namespace of its own: the process only chroots here (no rootfs setup). */
+  chroot?: string;
   mounts: PlanMount[];
   devices: PlanDevice[];
   symlinks: { target: string; path: string }[];

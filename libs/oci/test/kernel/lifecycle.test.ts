@@ -42,7 +42,7 @@ describe('container lifecycle', { tags: ['kernel'] }, () => {
     });
     await expect(stat(join(b.rootfs, 'tmp/flag'))).rejects.toThrow();
     const execAt = await b.runtime.start('life');
-    expect(execAt).toBeGreaterThan(launched.times.launch ?? 0n);
+    expect(execAt).toBeGreaterThan(launched.times.find((t) => t.phase === 'spawn')?.ns ?? 0n);
     expect((await b.runtime.state('life')).status).toBe('running');
     await waitFor(async () => (await stat(join(b.rootfs, 'tmp/flag')).catch(() => null)) !== null);
     await expect(b.runtime.start('life')).rejects.toThrow(/already been started/);
@@ -93,7 +93,18 @@ describe('container lifecycle', { tags: ['kernel'] }, () => {
     );
     expect(await launched.exited).toBe(0);
     closeSync(fd);
-    expect(launched.times.child).toBeGreaterThan(launched.times.launch ?? 0n);
+    const phases = launched.times.map((t) => t.phase);
+    expect(phases).toEqual(
+      expect.arrayContaining([
+        'begin',
+        'spawn',
+        'cgroup',
+        'namespaces.join',
+        'sync',
+        'exec_lookup',
+      ]),
+    );
+    expect(launched.times.every((t, i, all) => i === 0 || t.ns >= all[i - 1]!.ns)).toBe(true);
     expect(readFileSync(out, 'utf8')).toBe('berth\n33\nsleep 60 \n0\n1\n2\n');
     await b.runtime.delete('ex', true);
   });

@@ -1,5 +1,4 @@
 // runc's commands over @berth/oci's Runtime. Each returns the process exit code.
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -13,7 +12,7 @@ import { UPDATE_FLAGS, updateResources } from './update';
 export interface Context {
   runtime: Runtime;
   out: (text: string) => void;
-  /** Wraps the launch of a container process (create/run/exec) for tracing. */
+  /** Wraps a command about one container (create, start, run, exec, kill, delete) in a span. */
   traced<T>(operation: string, id: string, fn: () => Promise<T>): Promise<T>;
 }
 
@@ -153,7 +152,8 @@ export const COMMANDS: Record<string, Command> = {
   start: {
     flags: {},
     async run(ctx, _flags, args) {
-      await ctx.runtime.start(needId(args));
+      const id = needId(args);
+      await ctx.traced('start', id, () => ctx.runtime.start(id));
       return 0;
     },
   },
@@ -190,14 +190,17 @@ export const COMMANDS: Record<string, Command> = {
   kill: {
     flags: { all: { type: 'boolean', short: 'a' } },
     async run(ctx, flags, args) {
-      await ctx.runtime.kill(needId(args), parseSignal(args[1] ?? 'SIGTERM'), bool(flags, 'all'));
+      const id = needId(args);
+      const signal = parseSignal(args[1] ?? 'SIGTERM');
+      await ctx.traced('kill', id, () => ctx.runtime.kill(id, signal, bool(flags, 'all')));
       return 0;
     },
   },
   delete: {
     flags: { force: { type: 'boolean', short: 'f' } },
     async run(ctx, flags, args) {
-      await ctx.runtime.delete(needId(args), bool(flags, 'force'));
+      const id = needId(args);
+      await ctx.traced('delete', id, () => ctx.runtime.delete(id, bool(flags, 'force')));
       return 0;
     },
   },
@@ -245,6 +248,7 @@ export const COMMANDS: Record<string, Command> = {
       }
       // As runc: ps(1) output (extra args are ps options), limited to the container's pids.
       const psArgs = args.length > 1 ? args.slice(1) : ['-ef'];
+      const { execFileSync } = await import('node:child_process');
       const lines = execFileSync('ps', psArgs, { encoding: 'utf8' }).split('\n');
       const pidCol = (lines[0] ?? '').trim().split(/\s+/).indexOf('PID');
       const mine = lines

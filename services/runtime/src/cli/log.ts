@@ -3,6 +3,14 @@
 import type { Flags } from './args';
 import { str } from './args';
 
+const logrusLine = (time: string, level: string, message: string) =>
+  `time="${time}" level=${level} msg=${JSON.stringify(message)}\n`;
+
+/** runc's warnings (e.g. ignored capabilities) go to stderr only. */
+export function logWarning(message: string): void {
+  process.stderr.write(logrusLine(new Date().toISOString(), 'warning', message));
+}
+
 export async function logError(global: Flags, message: string): Promise<void> {
   const time = new Date().toISOString();
   const file = str(global, 'log');
@@ -21,8 +29,8 @@ export async function logError(global: Flags, message: string): Promise<void> {
       dest,
     );
     if (json) logger.error(message);
-    else dest.write(`time="${time}" level=error msg=${JSON.stringify(message)}\n`);
+    else dest.write(logrusLine(time, 'error', message));
     dest.flushSync();
   }
-  process.stderr.write(`time="${time}" level=error msg=${JSON.stringify(message)}\n`);
+  process.stderr.write(logrusLine(time, 'error', message));
 }

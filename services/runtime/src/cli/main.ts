@@ -2,7 +2,7 @@
 import { Runtime } from '@berth/oci';
 import { bool, str, UsageError } from './args';
 import { parseCommand, type Context } from './commands';
-import { logError } from './log';
+import { logError, logWarning } from './log';
 import { traced } from './trace';
 
 export const DEFAULT_ROOT = '/run/berth-runc';
@@ -20,6 +20,7 @@ export async function main(argv: string[]): Promise<number> {
       runtime: new Runtime({
         root: str(cmd.global, 'root') ?? DEFAULT_ROOT,
         noPivot: bool(cmd.flags, 'no-pivot'),
+        warn: logWarning,
       }),
       out: (text) => process.stdout.write(text),
       traced,

@@ -1,41 +1,44 @@
-// Tracing for the commands that launch a process: only when TRACEPARENT names a parent
-// span, so untraced calls never load the OpenTelemetry SDK. The launcher's phase timestamps
-// become child spans of the command's span.
-import type { Launched } from '@berth/oci';
+// Tracing of the runtime's commands, when TRACEPARENT names a parent span. A command's span
+// starts when this process started (node's own start-up is part of what the caller waits
+// for); the launcher's phase stamps become child spans of create/run/exec, and start marks
+// when the container process passed its exec fifo with an `exec` event. The span is written
+// by recordProcessSpan, which loads no tracer: a traced call costs little more than an
+// untraced one (tools/bench/tracing-overhead.mjs).
+import { launchPhases, type Launched } from '@berth/oci';
 
-/** The launcher's phases in order; each recorded one ends a child span named after it. */
-const PHASES = ['launch', 'clone', 'child', 'mounts', 'pivot', 'ready'];
-
-function launcherSpans(times: Record<string, bigint>) {
-  const seen = PHASES.filter((p) => times[p] !== undefined);
-  return seen.slice(1).map((phase, i) => ({
-    name: `runtime.launch.${phase}`,
-    startNs: times[seen[i] as string] as bigint,
-    endNs: times[phase] as bigint,
-  }));
-}
+const RUNTIME_NAME = 'berth-runc';
 
 export async function traced<T>(operation: string, id: string, fn: () => Promise<T>): Promise<T> {
   if (!process.env.TRACEPARENT) return fn();
-  const [{ startTelemetry, contextFromEnv, recordExternalSpans, withSpan }, { trace, context }] =
-    await Promise.all([import('@berth/telemetry'), import('@opentelemetry/api')]);
-  const telemetry = await startTelemetry({ service: 'runtime' });
+  const startNs = BigInt(Math.round(performance.timeOrigin * 1e6));
+  const attributes = { 'container.id': id, 'container.runtime.name': RUNTIME_NAME };
+  let result: T | undefined;
+  let error: unknown;
   try {
-    const tracer = trace.getTracer('berth-runtime');
-    return await context.with(contextFromEnv(), () =>
-      withSpan(
-        tracer,
-        `runtime.${operation}`,
-        { 'container.id': id, 'container.runtime': 'berth-runc' },
-        async () => {
-          const result = await fn();
-          const times = (result as Partial<Launched> | undefined)?.times;
-          if (times) recordExternalSpans(context.active(), launcherSpans(times));
-          return result;
-        },
-      ),
-    );
+    result = await fn();
+    return result;
+  } catch (err) {
+    error = err;
+    throw err;
   } finally {
-    await telemetry.shutdown();
+    const times = (result as Partial<Launched> | undefined)?.times ?? [];
+    // Loaded only for a traced call: telemetry's modules stay off every untraced start.
+    const { recordProcessSpan } = await import('@berth/telemetry');
+    await recordProcessSpan(
+      'runtime',
+      {
+        name: `runtime.${operation}`,
+        startNs,
+        attributes,
+        events: typeof result === 'bigint' ? [{ name: 'exec', timeNs: result }] : [],
+        ...(error === undefined ? {} : { error }),
+      },
+      launchPhases(times).map((p) => ({
+        name: `runtime.launch.${p.phase}`,
+        startNs: p.startNs,
+        endNs: p.endNs,
+        attributes,
+      })),
+    );
   }
 }

@@ -104,10 +104,13 @@ describe('berth-runc command line', { tags: ['kernel'] }, () => {
     const phases = spans.filter((sp) => sp.parentSpanId === run?.spanId).map((sp) => sp.name);
     expect(phases).toEqual(
       expect.arrayContaining([
-        'runtime.launch.clone',
+        'runtime.launch.spawn',
+        'runtime.launch.cgroup',
+        'runtime.launch.namespaces.create',
         'runtime.launch.mounts',
-        'runtime.launch.pivot',
-        'runtime.launch.ready',
+        'runtime.launch.pivot_root',
+        'runtime.launch.capabilities',
+        'runtime.launch.exec_lookup',
       ]),
     );
   });
