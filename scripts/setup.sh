@@ -23,6 +23,7 @@ step() { printf '\n== %s\n' "$*"; }
 # Real peers the tests run against, kernel tools, and what the native build links to.
 APT_PACKAGES=(
   build-essential pkg-config libseccomp-dev       # the native launcher and seccomp
+  libjansson-dev nettle-dev                       # the shim's native front (JSON, sha256)
   docker.io containerd runc crun skopeo podman docker-registry  # upstream peers
   golang-github-containerd-containerd-dev         # upstream .proto files for the wire-format check
   golang-github-docker-docker-dev                 # the Engine API swagger.yaml the dockerd tests check answers against
@@ -53,9 +54,16 @@ step "build (native parts and bundles)"
 step "executables on PATH (/usr/local/bin)"
 for pkg in libs/* services/* tools/*; do
   [ -f "$pkg/package.json" ] || continue
+  # A native front (package.json "berth": {"native": {name: file}}) stands in for its bundle.
   node -e '
-    const p = require(process.argv[1] + "/package.json");
-    for (const [name, file] of Object.entries(p.bin ?? {})) console.log(name + " " + file);
+    const dir = process.argv[1];
+    const p = require(dir + "/package.json");
+    const native = p.berth?.native ?? {};
+    for (const [name, file] of Object.entries(p.bin ?? {})) {
+      const front = native[name];
+      const use = front && require("fs").existsSync(dir + "/" + front) ? front : file;
+      console.log(name + " " + use);
+    }
   ' "$REPO/$pkg" | while read -r name file; do
     ln -sfn "$REPO/$pkg/$file" "/usr/local/bin/$name"
     echo "  $name -> $pkg/$file"

@@ -10,7 +10,7 @@
 // Runs under tsx because it builds its images with @berth/test-images and starts
 // berth-containerd from source. Needs root, containerd, ctr, docker-registry and skopeo.
 import { execFile, spawn } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,10 +21,18 @@ const exec = promisify(execFile);
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const BERTH_BIN = join(repoRoot, 'services/containerd/src/bin/berth-containerd.ts');
 const { values } = parseArgs({
-  options: { out: { type: 'string' }, runs: { type: 'string', default: '3' } },
+  options: {
+    out: { type: 'string' },
+    runs: { type: 'string', default: '3' },
+    // A subset of the cases, e.g. --images many, when profiling one of them.
+    images: { type: 'string', default: 'big,many' },
+  },
 });
 const runs = Number(values.runs);
+// Extra node flags for berth-containerd, e.g. BERTH_BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'.
+const nodeArgs = (process.env.BERTH_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const REGISTRY = '127.0.0.1:5911';
+const CLOCK_TICKS = 100; // USER_HZ on Linux
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -63,12 +71,13 @@ async function startUpstream(dir) {
   );
   const child = spawn('containerd', ['--config', config], { stdio: 'ignore' });
   await waitFor(() => ctr(address, 'version'), 'upstream containerd');
-  return { address, stop: stopper(child) };
+  return { address, pid: child.pid, stop: stopper(child) };
 }
 
 async function startBerth(dir) {
   const address = join(dir, 'containerd.sock');
   const args = [
+    ...nodeArgs,
     '--import',
     'tsx',
     BERTH_BIN,
@@ -83,21 +92,34 @@ async function startBerth(dir) {
   ];
   const child = spawn(process.execPath, args, { stdio: 'ignore', cwd: repoRoot });
   await waitFor(() => ctr(address, 'version'), 'berth-containerd');
-  return { address, stop: stopper(child) };
+  return { address, pid: child.pid, stop: stopper(child) };
 }
 
-/** Seconds for one cold pull + unpack into a fresh daemon. */
+/** CPU seconds (user + system, all threads) a process has used so far. */
+async function cpuSeconds(pid) {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // utime and stime are fields 14 and 15 of proc(5), counted from the state field (3).
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
+/**
+ * Wall seconds and daemon CPU seconds for one cold pull + unpack into a fresh daemon. On a
+ * loaded machine wall time swings with everyone else's work; the daemon's CPU time does not.
+ */
 async function timePull(start, ref, work) {
   const dir = await mkdtemp(join(work, 'daemon-'));
   const daemon = await start(dir);
   try {
+    const cpu0 = await cpuSeconds(daemon.pid);
     const t0 = process.hrtime.bigint();
     await ctr(daemon.address, 'images', 'pull', '--plain-http', ref);
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    const cpu = (await cpuSeconds(daemon.pid)) - cpu0;
     const { stdout } = await ctr(daemon.address, 'images', 'check');
     if (!/complete/.test(stdout) || !/true\s*$/m.test(stdout))
       throw new Error(`incomplete pull of ${ref}:\n${stdout}`);
-    return seconds;
+    return { seconds, cpu };
   } finally {
     await daemon.stop();
     await rm(dir, { recursive: true, force: true });
@@ -106,6 +128,7 @@ async function timePull(start, ref, work) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+const loadBefore = loadavg();
 const images = await ensureTestImages(['big', 'many']);
 const work = await mkdtemp(join(tmpdir(), 'berth-bench-containerd-'));
 await mkdir(join(work, 'registry'));
@@ -123,7 +146,7 @@ try {
     ['pull + unpack 256 MiB image (s)', 'big'],
     ['pull + unpack 100-layer image (s)', 'many'],
   ];
-  for (const [metric, name] of cases) {
+  for (const [metric, name] of cases.filter(([, n]) => values.images.split(',').includes(n))) {
     const img = images[name];
     const ref = `${REGISTRY}/${name}:latest`;
     await exec('skopeo', [
@@ -133,21 +156,34 @@ try {
       `oci:${img.ociLayout}:${img.tag}`,
       `docker://${ref}`,
     ]);
-    const times = { upstream: [], berth: [] };
+    const samples = { upstream: [], berth: [] };
     for (let i = 0; i < runs; i++) {
-      times.upstream.push(await timePull(startUpstream, ref, work));
-      times.berth.push(await timePull(startBerth, ref, work));
+      samples.upstream.push(await timePull(startUpstream, ref, work));
+      samples.berth.push(await timePull(startBerth, ref, work));
     }
-    const upstream = median(times.upstream);
-    const berth = median(times.berth);
+    const upstream = median(samples.upstream.map((s) => s.seconds));
+    const berth = median(samples.berth.map((s) => s.seconds));
+    const upstreamCpu = median(samples.upstream.map((s) => s.cpu));
+    const berthCpu = median(samples.berth.map((s) => s.cpu));
     rows.push({
       metric,
       upstream: +upstream.toFixed(3),
       berth: +berth.toFixed(3),
       ratio: +(upstream / berth).toFixed(2),
+      upstreamCpu: +upstreamCpu.toFixed(2),
+      berthCpu: +berthCpu.toFixed(2),
+      cpuRatio: +(upstreamCpu / berthCpu).toFixed(2),
+      // Every run, for judging the spread on a shared machine: [wall s, daemon CPU s].
+      runs: Object.fromEntries(
+        Object.entries(samples).map(([k, xs]) => [
+          k,
+          xs.map((x) => [+x.seconds.toFixed(3), +x.cpu.toFixed(2)]),
+        ]),
+      ),
     });
     console.log(
-      `${metric}: upstream ${upstream.toFixed(3)}  berth ${berth.toFixed(3)}  upstream/berth ${(upstream / berth).toFixed(2)}`,
+      `${metric}: upstream ${upstream.toFixed(3)}  berth ${berth.toFixed(3)}  upstream/berth ${(upstream / berth).toFixed(2)}` +
+        `  (daemon CPU s: upstream ${upstreamCpu.toFixed(2)}  berth ${berthCpu.toFixed(2)})`,
     );
   }
 } finally {
@@ -157,7 +193,11 @@ try {
 const result = {
   date: new Date().toISOString(),
   runs,
-  loadavg: loadavg().map((x) => +x.toFixed(2)),
+  // 1, 5 and 15-minute load averages when the bench started and when it ended.
+  loadavg: {
+    start: loadBefore.map((x) => +x.toFixed(2)),
+    end: loadavg().map((x) => +x.toFixed(2)),
+  },
   rows,
 };
 if (values.out) await writeFile(values.out, `${JSON.stringify(result, null, 2)}\n`);

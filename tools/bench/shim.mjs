@@ -1,8 +1,8 @@
 // containerd-shim-berth-v1 against containerd-shim-runc-v2 on one upstream containerd (1.6):
 //   node tools/bench/shim.mjs [containers=30] [runs=10]
 // 1. `ctr run --rm IMG true` latency, the two runtimes interleaved `runs` times (median, ms).
-// 2. `containerd-shim-berth-v1 start` wall time when its group server runs (what containerd
-//    waits for per container), next to a bare `node -e 0`.
+// 2. `containerd-shim-berth-v1 start` (the native front) wall time when its group server
+//    runs (what containerd waits for per container), next to a bare `node -e 0`.
 // 3. Memory per running container: N `sleep` containers per runtime, then the summed PSS
 //    (/proc/<pid>/smaps_rollup) of that runtime's shim-side processes divided by N — for
 //    berth the group server plus one berth-monitor per container, for runc one
@@ -28,7 +28,8 @@ const containers = Number(process.argv[2] ?? 30);
 const runs = Number(process.argv[3] ?? 10);
 const RUNTIMES = { berth: 'io.containerd.berth.v1', runc: 'io.containerd.runc.v2' };
 
-execFileSync('make', ['-s', '-C', join(root, 'libs/monitor/native')]);
+for (const native of ['libs/monitor/native', 'services/shim/native'])
+  execFileSync('make', ['-s', '-C', join(root, native)]);
 execFileSync(process.execPath, [join(root, 'scripts/bundle.mjs'), join(root, 'services/shim')]);
 const archive = findTestImage();
 
@@ -37,8 +38,9 @@ const namespace = `bench-${process.pid}`;
 const address = join(dir, 'containerd.sock');
 const bin = join(dir, 'bin');
 mkdirSync(bin);
+// containerd runs the native front; it hands the group server and rare paths to Node.
 symlinkSync(
-  join(root, 'services/shim/dist/containerd-shim-berth-v1.mjs'),
+  join(root, 'services/shim/native/build/containerd-shim-berth-v1'),
   join(bin, 'containerd-shim-berth-v1'),
 );
 writeFileSync(
@@ -140,7 +142,7 @@ function timeStart(times) {
   writeFileSync(join(bundle, 'config.json'), '{}');
   const shim = join(bin, 'containerd-shim-berth-v1');
   const args = ['-namespace', namespace, '-address', address, '-id', 'start-bench', 'start'];
-  // The shim's shebang drops NODE_EXTRA_CA_CERTS (see scripts/bundle.mjs); so does the baseline.
+  // Node's start-up baseline without NODE_EXTRA_CA_CERTS, as the Node entry's shebang runs it.
   const env = { ...process.env };
   delete env.NODE_EXTRA_CA_CERTS;
   const timed = (command, argv) => {

@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process';
 import { monitorBinary } from './binary';
+import { runCaptured } from './posix-spawn';
 
 export interface MonitorPaths {
   /** The monitor's control socket (keep it short: unix socket paths end at 107 bytes). */
@@ -56,7 +56,7 @@ export class RuntimeCommandError extends Error {
  * Starts a monitor that runs `command` and stays behind as the parent of the process it
  * creates. Resolves once the runtime command has succeeded and the process pid is known.
  */
-export function spawnMonitor(options: SpawnMonitorOptions): Promise<MonitoredProcess> {
+export async function spawnMonitor(options: SpawnMonitorOptions): Promise<MonitoredProcess> {
   const flags: [string, string | undefined][] = [
     ['-s', options.control],
     ['-e', options.exitFile],
@@ -70,21 +70,13 @@ export function spawnMonitor(options: SpawnMonitorOptions): Promise<MonitoredPro
     ['-m', options.memoryCgroup],
   ];
   const args = flags.flatMap(([flag, value]) => (value ? [flag, value] : []));
-  return new Promise((resolve, reject) => {
-    execFile(
-      monitorBinary(),
-      [...args, '--', ...options.command],
-      { env: options.env ?? process.env },
-      (err, stdout, stderr) => {
-        if (err) {
-          const code = typeof err.code === 'number' ? err.code : -1;
-          return reject(new RuntimeCommandError(code, stderr));
-        }
-        const [pid, monitorPid] = stdout.trim().split(' ').map(Number);
-        if (!pid || !monitorPid)
-          return reject(new Error(`berth-monitor said ${JSON.stringify(stdout)}`));
-        resolve({ pid, monitorPid });
-      },
-    );
-  });
+  const { status, stdout, stderr } = await runCaptured(
+    monitorBinary(),
+    [...args, '--', ...options.command],
+    { env: options.env ?? process.env },
+  );
+  if (status !== 0) throw new RuntimeCommandError(status, stderr.toString());
+  const [pid, monitorPid] = stdout.toString().trim().split(' ').map(Number);
+  if (!pid || !monitorPid) throw new Error(`berth-monitor said ${JSON.stringify(String(stdout))}`);
+  return { pid, monitorPid };
 }

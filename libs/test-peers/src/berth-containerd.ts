@@ -1,7 +1,9 @@
-// berth's own containerd as a test peer: the bundled service (built once under a lock when stale;
-// a lib may not import a service, so it is spawned), in private directories under a temp dir.
+// berth's own containerd as a test peer: the bundled service (built under a lock when stale; a
+// lib may not import a service, so it is spawned), in private directories under a temp dir.
+// Each peer runs a private copy of the bundle: a rebuild (its sources change while others
+// work in the checkout) rewrites dist/ and would pull chunks from under a starting daemon.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startUpstreamContainerd, type UpstreamContainerd } from './containerd';
@@ -9,23 +11,29 @@ import { startPeer, waitForUnixSocket } from './process';
 
 const containerdPkg = resolve(import.meta.dirname, '../../../services/containerd');
 const BIN = join(containerdPkg, 'dist/berth-containerd.mjs');
+/** Where the bundle's external packages (native addons) resolve from. */
+const NODE_MODULES = resolve(import.meta.dirname, '../../../node_modules');
 
-export function buildBerthContainerd(): void {
+/** Rebuilds dist/ if any source is newer; with `copyTo`, copies it there under the same lock. */
+export function buildBerthContainerd(copyTo?: string): void {
   const stale = `[ ! -e ${BIN} ] || [ -n "$(find src ../../libs/*/src -newer ${BIN} | head -1)" ]`;
+  const copy = copyTo ? ` && cp -r dist ${JSON.stringify(copyTo)}` : '';
   execFileSync(
     'flock',
     [
       join(tmpdir(), 'berth-containerd-build.lock'),
       'sh',
       '-c',
-      `if ${stale}; then node ../../scripts/bundle.mjs .; fi`,
+      `if ${stale}; then node ../../scripts/bundle.mjs .; fi${copy}`,
     ],
     { cwd: containerdPkg },
   );
 }
 
 export async function startBerthContainerd(dir: string): Promise<UpstreamContainerd> {
-  buildBerthContainerd();
+  mkdirSync(dir, { recursive: true });
+  buildBerthContainerd(join(dir, 'dist'));
+  symlinkSync(NODE_MODULES, join(dir, 'node_modules'));
   const root = join(dir, 'root');
   const state = join(dir, 'state');
   const traces = join(dir, 'traces');
@@ -33,7 +41,17 @@ export async function startBerthContainerd(dir: string): Promise<UpstreamContain
   for (const d of [root, state, traces]) mkdirSync(d, { recursive: true });
   const peer = startPeer(
     process.execPath,
-    [BIN, '--root', root, '--state', state, '--address', address, '--log-level', 'warn'],
+    [
+      join(dir, 'dist/berth-containerd.mjs'),
+      '--root',
+      root,
+      '--state',
+      state,
+      '--address',
+      address,
+      '--log-level',
+      'warn',
+    ],
     { ...process.env, BERTH_TRACE_DIR: traces },
   );
   try {

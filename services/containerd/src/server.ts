@@ -61,7 +61,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   );
   server.addService(
     svc.namespaces.v1.Namespaces.service,
-    namespacesService(core.namespaces, publish),
+    traced('namespaces', namespacesService(core.namespaces, publish)),
   );
   server.addService(
     svc.introspection.v1.Introspection.service,
@@ -78,7 +78,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   );
   server.addService(
     svc.containers.v1.Containers.service,
-    containersService(core.containers, publish),
+    traced('containers', containersService(core.containers, publish)),
   );
   server.addService(
     svc.leases.v1.Leases.service,
@@ -92,7 +92,10 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   server.addService(svc.events.v1.Events.service, traced('events', eventsService(core.events)));
   server.addService(
     svc.tasks.v1.Tasks.service,
-    tasksService({ tasks, containers: core.containers, snapshots: core.snapshots, publish }),
+    traced(
+      'tasks',
+      tasksService({ tasks, containers: core.containers, snapshots: core.snapshots, publish }),
+    ),
   );
   rmSync(config.address, { force: true });
   await new Promise<void>((resolve, reject) =>
@@ -104,7 +107,10 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     core,
     server,
     close: async () => {
-      await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
+      // As upstream's Stop() on SIGTERM: calls that never end by themselves (a client's
+      // Tasks.Wait, an Events subscription) are cut now instead of holding the stop until
+      // systemd's timeout kills the daemon.
+      server.forceShutdown();
       // Shims keep running across daemon restarts, as upstream's do; only connections close.
       await tasks.close();
       await eventsTtrpc.close();

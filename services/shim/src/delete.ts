@@ -1,13 +1,14 @@
 // `containerd-shim-berth-v1 -id X -bundle B delete`: containerd runs it whenever its
 // connection to the shim closes, after every task. Three cases:
-// - the task was deleted through the Task API: answer with its recorded exit (fast path);
+// - the task was deleted through the Task API: print the DeleteResponse recorded then (the
+//   native front, native/front.c, does this itself; Node runs only for the other cases);
 // - the container's monitor still runs, so only the group server died: start the server
 //   again and refuse, so containerd keeps the bundle and finds the container on reconnect;
 // - anything else: clean up as upstream does (runtime delete --force, unmount the rootfs).
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readExitFile } from '@berth/monitor';
-import { encodeDeleteResponse, type DeleteResult } from './delete-response';
+import { encodeDeleteResponse, recordedDeleteResponse, type DeleteResult } from './delete-response';
 import type { ShimFlags } from './flags';
 import { groupOf } from './group';
 import { groupAddress, groupStateDir, type GroupKey } from './paths';
@@ -18,14 +19,10 @@ const SIGKILL_STATUS = 128 + 9;
 
 export async function deleteBundle(flags: ShimFlags): Promise<void> {
   const bundle = flags.bundle || process.cwd();
-  const state = await loadState(bundle);
-  const result = state?.deleted ? recordedExit(state) : await cleanUp(flags, bundle, state);
+  const recorded = await recordedDeleteResponse(bundle);
+  if (recorded) return void process.stdout.write(recorded);
+  const result = await cleanUp(flags, bundle, await loadState(bundle));
   process.stdout.write(encodeDeleteResponse(result));
-}
-
-function recordedExit({ init }: ContainerState): DeleteResult {
-  const exitedAt = init.exitedAt ? new Date(init.exitedAt) : new Date();
-  return { pid: init.pid, exitStatus: init.exitStatus ?? SIGKILL_STATUS, exitedAt };
 }
 
 async function cleanUp(

@@ -18,14 +18,22 @@ export interface GroupKey {
   group: string;
 }
 
+/**
+ * Names the group: sha256 of "ADDRESS\0NAMESPACE\0GROUP" (unambiguous: only the last part can
+ * hold a NUL). native/front.c derives the same name for `start`.
+ */
+function groupHash(key: GroupKey): string {
+  return sha256(`${key.address}\0${key.namespace}\0${key.group}`);
+}
+
 /** The ttrpc address of the group's server, e.g. unix:///run/containerd/s/<sha256>. */
 export function groupAddress(key: GroupKey): string {
-  return `unix://${join(SOCKET_DIR, sha256(join(key.address, key.namespace, key.group)))}`;
+  return `unix://${join(SOCKET_DIR, groupHash(key))}`;
 }
 
 /** The group server's own directory: its log and the registry of its containers. */
 export function groupStateDir(key: GroupKey): string {
-  return join(STATE_DIR, sha256(join(key.address, key.namespace, key.group)).slice(0, 24));
+  return join(STATE_DIR, groupHash(key).slice(0, 24));
 }
 
 /** A short, path-safe name for a process (unix socket paths are limited to 107 bytes). */

@@ -1,5 +1,4 @@
 import type { containerd } from '@berth/proto';
-import { trace } from '@opentelemetry/api';
 import { errorOf } from '../core/errdefs';
 import { parseFilters } from '../core/filters';
 import type { ContainerStore } from '../core/metadata/containers';
@@ -12,8 +11,6 @@ import { EMPTY, namespaced } from './grpc';
 import type { publisher } from './events';
 
 type Handlers = containerd.services.tasks.v1.TasksHandlers;
-
-const tracer = trace.getTracer('berth-containerd');
 
 /** A tasks.v1 Process from the shim's State answer (local.go getProcessState). */
 const processFromState = (containerId: string, s: Message) => ({
@@ -28,19 +25,6 @@ const processFromState = (containerId: string, s: Message) => ({
   exit_status: s.exit_status,
   exited_at: s.exited_at,
 });
-
-/** Runs `fn` in a `containerd.tasks.<op>` span. */
-function spanned<Req, Res>(op: string, fn: (ctx: OpContext, req: Req) => Promise<Res>) {
-  return namespaced<Req, Res>((ctx, req) =>
-    tracer.startActiveSpan(`containerd.tasks.${op}`, async (span) => {
-      try {
-        return await fn(ctx, req);
-      } finally {
-        span.end();
-      }
-    }),
-  );
-}
 
 export interface TasksDeps {
   tasks: TaskManager;
@@ -68,7 +52,7 @@ export function tasksService({ tasks, containers, snapshots, publish }: TasksDep
   ) => tasks.get(ctx, id).shim.call(method, reqType, { id, ...req }, resType);
 
   const handlers: Handlers = {
-    Create: spanned('create', async (ctx, req) => {
+    Create: namespaced(async (ctx, req) => {
       if (req.checkpoint?.digest) throw errorOf('NotImplemented', 'checkpoint restore');
       const c = containers.get(ctx, req.container_id);
       const rootfs =
@@ -85,7 +69,7 @@ export function tasksService({ tasks, containers, snapshots, publish }: TasksDep
       });
       return { container_id: c.id, pid };
     }),
-    Start: spanned('start', async (ctx, req) => {
+    Start: namespaced(async (ctx, req) => {
       const res = await shimCall(
         ctx,
         req.container_id,
@@ -96,7 +80,7 @@ export function tasksService({ tasks, containers, snapshots, publish }: TasksDep
       );
       return { pid: res.pid as number };
     }),
-    Delete: spanned('delete', async (ctx, req) => {
+    Delete: namespaced(async (ctx, req) => {
       const out = deleteResponse(req.container_id, await tasks.delete(ctx, req.container_id));
       publish(ctx.namespace, '/tasks/delete', 'containerd.events.TaskDelete', {
         container_id: req.container_id,
@@ -106,7 +90,7 @@ export function tasksService({ tasks, containers, snapshots, publish }: TasksDep
       });
       return out;
     }),
-    DeleteProcess: spanned('deleteprocess', async (ctx, req) => {
+    DeleteProcess: namespaced(async (ctx, req) => {
       const res = await shimCall(
         ctx,
         req.container_id,
@@ -117,13 +101,13 @@ export function tasksService({ tasks, containers, snapshots, publish }: TasksDep
       );
       return deleteResponse(req.exec_id, res);
     }),
-    Get: spanned('get', async (ctx, req) => ({
+    Get: namespaced(async (ctx, req) => ({
       process: (await state(ctx, req.container_id, req.exec_id)) as never,
     })),
-    List: spanned('list', async (ctx) => ({
+    List: namespaced(async (ctx) => ({
       tasks: (await Promise.all(tasks.list(ctx).map((t) => state(ctx, t.id)))) as never[],
     })),
-    Kill: spanned('kill', async (ctx, req) => {
+    Kill: namespaced(async (ctx, req) => {
       await shimCall(ctx, req.container_id, 'Kill', 'KillRequest', {
         exec_id: req.exec_id,
         signal: req.signal,
@@ -131,7 +115,7 @@ export function tasksService({ tasks, containers, snapshots, publish }: TasksDep
       });
       return EMPTY;
     }),
-    Exec: spanned('exec', async (ctx, req) => {
+    Exec: namespaced(async (ctx, req) => {
       if (!req.exec_id) throw errorOf('InvalidArgument', 'exec id');
       await shimCall(ctx, req.container_id, 'Exec', 'ExecProcessRequest', {
         exec_id: req.exec_id,
@@ -143,7 +127,7 @@ export function tasksService({ tasks, containers, snapshots, publish }: TasksDep
       });
       return EMPTY;
     }),
-    ResizePty: spanned('resizepty', async (ctx, req) => {
+    ResizePty: namespaced(async (ctx, req) => {
       await shimCall(ctx, req.container_id, 'ResizePty', 'ResizePtyRequest', {
         exec_id: req.exec_id,
         width: req.width,
@@ -151,33 +135,33 @@ export function tasksService({ tasks, containers, snapshots, publish }: TasksDep
       });
       return EMPTY;
     }),
-    CloseIO: spanned('closeio', async (ctx, req) => {
+    CloseIO: namespaced(async (ctx, req) => {
       await shimCall(ctx, req.container_id, 'CloseIO', 'CloseIORequest', {
         exec_id: req.exec_id,
         stdin: req.stdin,
       });
       return EMPTY;
     }),
-    Pause: spanned('pause', async (ctx, req) => {
+    Pause: namespaced(async (ctx, req) => {
       await shimCall(ctx, req.container_id, 'Pause', 'PauseRequest', {});
       return EMPTY;
     }),
-    Resume: spanned('resume', async (ctx, req) => {
+    Resume: namespaced(async (ctx, req) => {
       await shimCall(ctx, req.container_id, 'Resume', 'ResumeRequest', {});
       return EMPTY;
     }),
-    ListPids: spanned('listpids', async (ctx, req) => {
+    ListPids: namespaced(async (ctx, req) => {
       const res = await shimCall(ctx, req.container_id, 'Pids', 'PidsRequest', {}, 'PidsResponse');
       return { processes: res.processes as never[] };
     }),
-    Update: spanned('update', async (ctx, req) => {
+    Update: namespaced(async (ctx, req) => {
       await shimCall(ctx, req.container_id, 'Update', 'UpdateTaskRequest', {
         resources: req.resources,
         annotations: req.annotations,
       });
       return EMPTY;
     }),
-    Wait: spanned('wait', async (ctx, req) => {
+    Wait: namespaced(async (ctx, req) => {
       const res = await shimCall(
         ctx,
         req.container_id,
@@ -188,7 +172,7 @@ export function tasksService({ tasks, containers, snapshots, publish }: TasksDep
       );
       return { exit_status: res.exit_status as number, exited_at: res.exited_at as never };
     }),
-    Metrics: spanned('metrics', async (ctx, req) => {
+    Metrics: namespaced(async (ctx, req) => {
       const filter = parseFilters(req.filters);
       const selected = tasks
         .list(ctx)
@@ -209,7 +193,7 @@ export function tasksService({ tasks, containers, snapshots, publish }: TasksDep
       );
       return { metrics: metrics as never[] };
     }),
-    Checkpoint: spanned('checkpoint', async () => {
+    Checkpoint: namespaced(async () => {
       throw errorOf('NotImplemented', 'checkpoint');
     }),
   };

@@ -1,5 +1,5 @@
 import { contextFromGrpcMetadata } from '@berth/telemetry';
-import { context, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, SpanKind, SpanStatusCode, trace, type Attributes } from '@opentelemetry/api';
 import type { Metadata, UntypedServiceImplementation } from '@grpc/grpc-js';
 
 const tracer = trace.getTracer('berth-containerd');
@@ -10,9 +10,10 @@ interface Call {
 }
 
 /**
- * Wraps every method of a service so each call is one span, `containerd.<service>.<Method>`,
- * child of the caller's traceparent from the gRPC metadata. Unary calls end their span
- * with the callback; streams end theirs when the call closes.
+ * Wraps every method of a service so each call is one server span,
+ * `containerd.<service>.<method>` (lower case), child of the caller's traceparent from the gRPC
+ * metadata. Unary calls end their span with the callback; streams end theirs when the call
+ * closes.
  */
 export function traced<T extends UntypedServiceImplementation>(service: string, handlers: T): T {
   const out: UntypedServiceImplementation = {};
@@ -21,16 +22,21 @@ export function traced<T extends UntypedServiceImplementation>(service: string, 
     out[method] = ((call: Call, cb?: (err: unknown, res?: unknown) => void) => {
       const parent = contextFromGrpcMetadata(call.metadata);
       const ns = call.metadata.get('containerd-namespace')[0];
+      const attributes: Attributes = {
+        'rpc.system': 'grpc',
+        'rpc.method': method,
+        ...(ns === undefined ? {} : { 'containerd.namespace': String(ns) }),
+      };
       const span = tracer.startSpan(
-        `containerd.${service}.${method}`,
-        { attributes: ns === undefined ? {} : { 'containerd.namespace': String(ns) } },
+        `containerd.${service}.${method.toLowerCase()}`,
+        { kind: SpanKind.SERVER, attributes },
         parent,
       );
       const end = (err?: unknown) => {
         if (err)
           span.setStatus({
             code: SpanStatusCode.ERROR,
-            message: String((err as Error).message ?? err),
+            message: errorMessage(err),
           });
         span.end();
       };
@@ -49,4 +55,10 @@ export function traced<T extends UntypedServiceImplementation>(service: string, 
     }) as unknown as T[string];
   }
   return out as T;
+}
+
+/** The text of what a handler failed with: an Error, or the {code, details} status it sends. */
+function errorMessage(err: unknown): string {
+  const e = err as { message?: unknown; details?: unknown };
+  return String(e.message ?? e.details ?? err);
 }

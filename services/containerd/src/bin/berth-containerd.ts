@@ -17,7 +17,7 @@ const log = createLogger('containerd', {
   level: config.logLevel,
   destination: logDestination('berth-containerd'),
 });
-const telemetry = await startTelemetry({ service: 'containerd', stateDir: config.state });
+const telemetry = await startTelemetry({ service: 'containerd' });
 const running = await startServer(config, log);
 log.info(
   { address: config.address, root: config.root, state: config.state },

@@ -4,6 +4,8 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import { trace } from '@opentelemetry/api';
+import { withSpan } from '@berth/telemetry';
 import { alreadyExists, failedPrecondition, notFound } from '../core/errdefs';
 import type { Container, ContainerStore } from '../core/metadata/containers';
 import type { OpContext } from '../core/metadata/context';
@@ -17,6 +19,8 @@ import {
 import { openShimLog } from './shim-log';
 import { ShimClient, type Message } from './shim-client';
 import { deleteShim, startShim, type ShimLaunch } from './shim-binary';
+
+const tracer = trace.getTracer('berth-containerd');
 
 export interface TaskManagerOptions {
   root: string;
@@ -51,6 +55,9 @@ const encodeAny = (a: { typeUrl: string; value: Uint8Array }) => {
   const type = protoRoot().lookupType('google.protobuf.Any');
   return type.encode(type.fromObject({ type_url: a.typeUrl, value: a.value })).finish();
 };
+
+const anyMessage = (a: { typeUrl: string; value: Uint8Array } | undefined) =>
+  a && { type_url: a.typeUrl, value: a.value };
 
 /** True for the failures that mean the shim process is gone. */
 const shimGone = (err: unknown) => err instanceof TtrpcError && err.code === Code.Unavailable;
@@ -98,13 +105,29 @@ export class TaskManager {
     let closeLog = () => {};
     try {
       closeLog = openShimLog(bundle.path, this.opts.log.child({ id: c.id }));
-      const address = await startShim(launch, c.runtime.options && encodeAny(c.runtime.options));
+      const address = await withSpan(
+        tracer,
+        'containerd.shim.start',
+        {
+          'container.id': c.id,
+          'containerd.namespace': ctx.namespace,
+          'containerd.runtime': c.runtime.name,
+        },
+        () => startShim(launch, c.runtime.options && encodeAny(c.runtime.options)),
+      );
       await writeFile(join(bundle.path, 'address'), address);
       shim = new ShimClient(await TtrpcClient.connect(address), ctx.namespace);
       const res = await shim.call(
         'Create',
         'CreateTaskRequest',
-        { id: c.id, bundle: bundle.path, ...req },
+        // As upstream's shim task: without task options the container's runtime options
+        // (`ctr run --runc-binary`, dockerd's runtime BinaryName) reach the shim's Create.
+        {
+          id: c.id,
+          bundle: bundle.path,
+          ...req,
+          options: req.options ?? anyMessage(c.runtime.options),
+        },
         'CreateTaskResponse',
       );
       const task = { namespace: ctx.namespace, id: c.id, bundle, launch, shim, closeLog };

@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
 import { invalidArgument } from '../core/errdefs';
+import { runCaptured } from '@berth/monitor';
 
 export interface ShimLaunch {
   runtime: string;
@@ -31,32 +31,20 @@ const shimArgs = (l: ShimLaunch, action: string) => [
   action,
 ];
 
-/** Runs the shim binary once in the bundle, feeding `stdin`; resolves with its stdout. */
-function runShim(l: ShimLaunch, action: string, stdin: Uint8Array | undefined): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(binaryName(l.runtime), shimArgs(l, action), {
-      cwd: l.bundle,
-      env: { ...process.env, TTRPC_ADDRESS: `${l.address}.ttrpc` },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => err.push(b));
-    child.once('error', reject);
-    child.once('close', (code) => {
-      if (code === 0) resolve(Buffer.concat(out));
-      else
-        reject(
-          new Error(
-            `${binaryName(l.runtime)} ${action}: exit ${code}: ${Buffer.concat([...out, ...err])
-              .toString()
-              .trim()}`,
-          ),
-        );
-    });
-    child.stdin.end(stdin ?? Buffer.alloc(0));
+/**
+ * Runs the shim binary once in the bundle, feeding `stdin`; resolves with its stdout. Through
+ * posix_spawn: a fork of the daemon would stall every other call for milliseconds.
+ */
+async function runShim(l: ShimLaunch, action: string, stdin: Uint8Array | undefined) {
+  const binary = binaryName(l.runtime);
+  const { status, stdout, stderr } = await runCaptured(binary, shimArgs(l, action), {
+    cwd: l.bundle,
+    env: { ...process.env, TTRPC_ADDRESS: `${l.address}.ttrpc` },
+    stdin: stdin ?? new Uint8Array(0),
   });
+  if (status === 0) return stdout;
+  const output = Buffer.concat([stdout, stderr]).toString().trim();
+  throw new Error(`${binary} ${action}: exit ${status}: ${output}`);
 }
 
 /** `shim start`: the shim daemonizes and prints the ttrpc address it serves. */

@@ -10,6 +10,7 @@ import {
 } from '@berth/monitor';
 import { Code, TtrpcError } from '@berth/ttrpc';
 import { processFileName } from '../paths';
+import { ContainerCgroupV2 } from './cgroup-v2';
 import { memoryCgroupV1 } from './memory-cgroup';
 import { mountAll, unmountAll, type Mount } from './rootfs';
 import { RuntimeCli, runtimeError, type RuntimeConfig } from './runtime';
@@ -47,6 +48,8 @@ export interface ContainerListener {
 
 export class Container {
   readonly runtime: RuntimeCli;
+  /** The init's cgroup on a pure cgroup v2 host: Stats read it, OOM kills are watched in it. */
+  cgroupV2: ContainerCgroupV2 | undefined;
   private readonly processes = new Map<string, TrackedProcess>();
   /** Set once the container is deleted: nothing is written to its bundle any more. */
   private deleted = false;
@@ -203,9 +206,8 @@ export class Container {
     if (status === 'created' && proc.state.monitorPid > 0) await proc.exited;
     for (const p of this.processes.values()) p.close();
     if (this.state.rootfsMounted) unmountAll(join(this.state.bundle, 'rootfs'));
-    this.state.deleted = true;
-    await this.persist();
     this.deleted = true;
+    await this.writes;
     return proc.state;
   }
 
@@ -258,14 +260,16 @@ export class Container {
     await this.watch(this.process(state.execId));
   }
 
-  private watch(proc: TrackedProcess): Promise<void> {
-    return proc.watch(
-      (exit) => {
-        void this.persist().catch(() => {});
-        this.listener.exit(this, proc.state, exit);
-      },
-      () => this.listener.oom(this),
-    );
+  private async watch(proc: TrackedProcess): Promise<void> {
+    const onOom = () => this.listener.oom(this);
+    // On v2 the monitor has no memory.oom_control to watch: the shim follows memory.events.
+    if (proc.state.execId === '') this.cgroupV2 = await ContainerCgroupV2.ofPid(proc.state.pid);
+    const oomV2 = proc.state.execId === '' ? await this.cgroupV2?.watchOomKills(onOom) : undefined;
+    return proc.watch((exit) => {
+      void oomV2?.close();
+      void this.persist().catch(() => {});
+      this.listener.exit(this, proc.state, exit);
+    }, onOom);
   }
 }
 

@@ -1,5 +1,6 @@
 // Where the runtime puts a container's memory cgroup on a cgroup v1 (or hybrid) host, so its
-// monitor can watch for OOM kills. On a pure v2 host there is no v1 memory hierarchy.
+// monitor can watch for OOM kills. On a pure v2 host there is no v1 memory hierarchy: the shim
+// follows memory.events itself (cgroup-v2.ts).
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';

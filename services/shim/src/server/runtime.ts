@@ -1,8 +1,8 @@
 // The OCI runtime (runc, crun, berth-runc) through the runc command line, as upstream's
 // go-runc does: global --root/--log flags, JSON logs whose last error explains a failure.
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { context, propagation } from '@opentelemetry/api';
+import { runCaptured } from '@berth/monitor';
 import { Code, TtrpcError } from '@berth/ttrpc';
 
 export interface RuntimeConfig {
@@ -17,6 +17,11 @@ export interface RuntimeConfig {
 
 export class RuntimeCli {
   constructor(private readonly config: RuntimeConfig) {}
+
+  /** The runtime's name for traces: its binary's file name (`runc`, `crun`, `berth-runc`). */
+  get name(): string {
+    return this.config.binary.slice(this.config.binary.lastIndexOf('/') + 1);
+  }
 
   /** The full argv of `create`, run by the init process's monitor. */
   createCommand(id: string, bundle: string, pidFile: string, consoleSocket?: string): string[] {
@@ -98,22 +103,19 @@ export class RuntimeCli {
     return [binary, '--root', root, '--log', logFile, '--log-format', 'json', ...systemd];
   }
 
-  private run(args: string[], input?: string): Promise<string> {
+  private async run(args: string[], input?: string): Promise<string> {
     const [binary, ...global] = this.global();
-    return new Promise((resolve, reject) => {
-      const child = execFile(
-        binary!,
-        [...global, ...args],
-        { env: this.env() },
-        (err, stdout, stderr) => {
-          if (!err) return resolve(stdout);
-          void this.lastError().then((logged) =>
-            reject(runtimeError(`${args[0]}: ${logged ?? (stderr.trim() || err.message)}`)),
-          );
-        },
-      );
-      if (input !== undefined) child.stdin?.end(input);
+    const { status, stdout, stderr } = await runCaptured(binary!, [...global, ...args], {
+      env: this.env(),
+      stdin: input,
+    }).catch((err: Error) => {
+      throw runtimeError(`${args[0]}: ${err.message}`); // e.g. the binary is missing
     });
+    if (status === 0) return stdout.toString();
+    const logged = await this.lastError();
+    throw runtimeError(
+      `${args[0]}: ${logged ?? (stderr.toString().trim() || `exit status ${status}`)}`,
+    );
   }
 }
 

@@ -44,8 +44,6 @@ export interface ContainerState {
   /** Whether the shim mounted the rootfs (and must unmount it). */
   rootfsMounted: boolean;
   paused: boolean;
-  /** containerd deleted the task: only its exit remains, for the `delete` subcommand. */
-  deleted?: boolean;
   init: ProcessState;
   execs: Record<string, ProcessState>;
 }

@@ -1,6 +1,40 @@
-// runc's `events --stats` document as containerd's io.containerd.cgroups.v1.Metrics, the
-// shape upstream's shim returns on a cgroup v1 (or hybrid) host.
+// A task's Stats as containerd-shim-runc-v2 answers them: io.containerd.cgroups.v2.Metrics read
+// from the container's cgroup on a pure v2 host, otherwise runc's `events --stats` document as
+// io.containerd.cgroups.v1.Metrics (the v1 or hybrid host's shape).
+import type { V2Metrics } from '@berth/cgroups';
+import { packAny } from '../proto';
+import type { Container } from './container';
 import type { MemoryEntry, RuntimeStats } from './runtime';
+
+export async function taskMetrics(
+  container: Container,
+): Promise<{ type_url: string; value: Uint8Array }> {
+  if (container.cgroupV2) {
+    return packAny(
+      'io.containerd.cgroups.v2.Metrics',
+      metricsV2(await container.cgroupV2.metrics()),
+    );
+  }
+  const stats = await container.runtime.stats(container.id);
+  return packAny('io.containerd.cgroups.v1.Metrics', metricsFromStats(stats));
+}
+
+const snakeCase = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/** Keys renamed to the proto's field names (the proto root keeps snake_case), values as they are. */
+function protoFields(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(protoFields);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, v]) => [snakeCase(key), protoFields(v)]),
+  );
+}
+
+/** @berth/cgroups' v2 stats (proto fields in lowerCamelCase) as the v2 Metrics message. */
+export function metricsV2(metrics: V2Metrics): object {
+  const { version: _version, ...fields } = metrics;
+  return protoFields(fields) as object;
+}
 
 const entry = (e: MemoryEntry | undefined) => ({
   limit: e?.limit ?? 0,

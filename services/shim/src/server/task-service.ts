@@ -1,16 +1,17 @@
 // containerd.task.v2.Task over ttrpc: one server, many containers keyed by id.
-import { trace, SpanStatusCode } from '@opentelemetry/api';
+import { trace, SpanKind, SpanStatusCode, type Span } from '@opentelemetry/api';
 import { Code, TtrpcError, type CallContext, type ServiceMethods } from '@berth/ttrpc';
 import type { containerd } from '@berth/proto';
 import type { ExitRecord } from '@berth/monitor';
 import type { Logger } from 'pino';
+import { recordDeleteResponse } from '../delete-response';
 import { decode, encode, EMPTY, packAny } from '../proto';
 import { timestamp } from '../timestamp';
 import { Container, type ContainerListener, type GroupContext } from './container';
 import type { EventName, EventSink } from './events';
 import type { RuntimeConfig } from './runtime';
 import type { ProcessState, Registry } from './state';
-import { metricsFromStats } from './stats';
+import { taskMetrics } from './stats';
 
 const tracer = trace.getTracer('berth-shim');
 const NAMESPACE_KEY = 'containerd-namespace-ttrpc';
@@ -89,10 +90,9 @@ export class TaskService {
           const exit = await this.get(req.id).process(req.exec_id).exited;
           return { exit_status: exit.status, exited_at: timestamp(exit.exitedAt) };
         },
-        Stats: async (req: containerd.task.v2.StatsRequest__Output) => {
-          const stats = await this.get(req.id).runtime.stats(req.id);
-          return { stats: packAny('io.containerd.cgroups.v1.Metrics', metricsFromStats(stats)) };
-        },
+        Stats: async (req: containerd.task.v2.StatsRequest__Output) => ({
+          stats: await taskMetrics(this.get(req.id)),
+        }),
         Update: async (req: containerd.task.v2.UpdateTaskRequest__Output) => {
           const resources = Buffer.from(req.resources?.value ?? EMPTY).toString();
           await this.get(req.id).runtime.update(req.id, resources);
@@ -114,28 +114,46 @@ export class TaskService {
     const methods: ServiceMethods = {};
     for (const [method, handler] of Object.entries(handlers)) {
       methods[method] = (bytes, ctx) =>
-        tracer.startActiveSpan(`shim.${method.toLowerCase()}`, async (span) => {
-          try {
-            await this.restored;
-            const request = decode<never>(REQUESTS[method]!, bytes);
-            const id = (request as { id?: string }).id;
-            if (id) span.setAttribute('container.id', id);
-            const started = performance.now();
-            const response = await handler(request, ctx);
-            this.opts.log.debug({ method, id, ms: performance.now() - started }, 'task call');
-            const type = RESPONSES[method];
-            return type && response ? encode(type, response) : encode('google.protobuf.Empty', {});
-          } catch (err) {
-            span.recordException(err as Error);
-            span.setStatus({ code: SpanStatusCode.ERROR, message: String(err) });
-            this.opts.log.warn({ err, method }, 'task call failed');
-            throw err;
-          } finally {
-            span.end();
-          }
-        });
+        tracer.startActiveSpan(
+          `shim.${method.toLowerCase()}`,
+          SPAN_OPTIONS(method),
+          async (span) => {
+            try {
+              await this.restored;
+              const request = decode<never>(REQUESTS[method]!, bytes);
+              const id = (request as { id?: string }).id;
+              if (id) this.describe(span, id);
+              const started = performance.now();
+              const response = await handler(request, ctx);
+              if (id && method === 'Create') this.describe(span, id);
+              this.opts.log.debug({ method, id, ms: performance.now() - started }, 'task call');
+              const type = RESPONSES[method];
+              return type && response
+                ? encode(type, response)
+                : encode('google.protobuf.Empty', {});
+            } catch (err) {
+              span.recordException(err as Error);
+              span.setStatus({ code: SpanStatusCode.ERROR, message: String(err) });
+              this.opts.log.warn({ err, method }, 'task call failed');
+              throw err;
+            } finally {
+              span.end();
+            }
+          },
+        );
     }
     return methods;
+  }
+
+  /** Container attributes of a call's span; the runtime and namespace once the task exists. */
+  private describe(span: Span, id: string): void {
+    span.setAttribute('container.id', id);
+    const container = this.containers.get(id);
+    if (!container) return;
+    span.setAttributes({
+      'containerd.namespace': container.state.namespace,
+      'container.runtime.name': container.runtime.name,
+    });
   }
 
   get(id: string): Container {
@@ -212,6 +230,11 @@ export class TaskService {
     const proc = await container.delete(req.exec_id);
     const exit = exitOf(proc);
     if (!req.exec_id) {
+      await recordDeleteResponse(container.state.bundle, {
+        pid: proc.pid,
+        exitStatus: exit.status,
+        exitedAt: exit.exitedAt,
+      });
       this.containers.delete(req.id);
       await this.opts.registry.remove(req.id);
       this.publish(container, 'containerd.events.TaskDelete', {
@@ -292,6 +315,15 @@ function runtimeConfig(
     logFile: `${req.bundle}/log.json`,
   };
 }
+
+const SPAN_OPTIONS = (method: string) => ({
+  kind: SpanKind.SERVER,
+  attributes: {
+    'rpc.system': 'ttrpc',
+    'rpc.service': 'containerd.task.v2.Task',
+    'rpc.method': method,
+  },
+});
 
 const REQUESTS: Record<string, string> = Object.fromEntries(
   Object.entries({

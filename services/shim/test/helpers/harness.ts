@@ -31,12 +31,23 @@ export interface CtrResult {
   stderr: string;
 }
 
-/** Builds the monitor and (if stale) the shim bundle, as CI's `nx build` would. */
+/**
+ * Builds the monitor, the shim's native front and (if stale) the shim bundle, as CI's
+ * `nx build` would; returns the native front, the executable containerd runs.
+ */
 export function buildShim(): string {
   execFileSync('make', ['-s', '-C', join(REPO, 'libs', 'monitor', 'native')]);
   const build = join(import.meta.dirname, 'build-if-stale.mjs');
-  execFileSync('flock', [BUILD_LOCK, process.execPath, build]);
-  return join(SHIM_PACKAGE, 'dist', 'containerd-shim-berth-v1.mjs');
+  execFileSync('flock', [
+    BUILD_LOCK,
+    'sh',
+    '-c',
+    'make -s -C "$0" && "$1" "$2"',
+    join(SHIM_PACKAGE, 'native'),
+    process.execPath,
+    build,
+  ]);
+  return join(SHIM_PACKAGE, 'native', 'build', 'containerd-shim-berth-v1');
 }
 
 export class Harness {

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 export interface Executable {
   /** Installed as <prefix>/bin/<name>. */
   name: string;
-  /** The bundle in the checkout. */
+  /** The bundle in the checkout, or the native front that stands in for it. */
   bundle: string;
 }
 
@@ -32,16 +32,25 @@ export function findCheckout(from = fileURLToPath(import.meta.url)): string {
   }
 }
 
+interface PackageManifest {
+  bin?: Record<string, string>;
+  berth?: { native?: Record<string, string> };
+}
+
 export function readLayout(root: string): SourceLayout {
   const executables: Executable[] = [];
   for (const group of PACKAGE_DIRS) {
     for (const pkg of readdirSync(join(root, group)).sort()) {
       const manifest = join(root, group, pkg, 'package.json');
       if (!existsSync(manifest)) continue;
-      const bin = (JSON.parse(readFileSync(manifest, 'utf8')) as { bin?: Record<string, string> })
-        .bin;
-      for (const [name, file] of Object.entries(bin ?? {}))
-        executables.push({ name, bundle: join(root, group, pkg, file) });
+      const { bin, berth } = JSON.parse(readFileSync(manifest, 'utf8')) as PackageManifest;
+      for (const [name, file] of Object.entries(bin ?? {})) {
+        // A built native front (the shim's start/delete without Node) stands in for the bundle.
+        const front = berth?.native?.[name];
+        const bundle = join(root, group, pkg, file);
+        const native = front && join(root, group, pkg, front);
+        executables.push({ name, bundle: native && existsSync(native) ? native : bundle });
+      }
     }
   }
   const unitDir = join(root, 'tools', 'systemd');

@@ -1,14 +1,47 @@
 import { createHash, type Hash } from 'node:crypto';
-import { createReadStream, rmSync } from 'node:fs';
-import { mkdir, open, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import {
+  closeSync,
+  constants,
+  createReadStream,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { open, readFile, readdir, rm, stat } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { parseDigest } from '../digest';
 import { alreadyExists, errorOf, failedPrecondition, notFound } from '../errdefs';
 
 /** Large reads: blobs feed decompression and gRPC messages of up to 1 MiB. */
 const READ_CHUNK = 1 << 20;
+/**
+ * Manifests, indexes and configs, the reads on the path of every container create, are this
+ * small: one synchronous read of a cached file costs less than a stream's thread-pool trips.
+ */
+const SMALL_READ = 64 << 10;
+
+function readRange(path: string, offset: number, length: number): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(length);
+    let done = 0;
+    while (done < length) {
+      const n = readSync(fd, buf, done, length - done, offset + done);
+      if (n === 0) break;
+      done += n;
+    }
+    return buf.subarray(0, done);
+  } finally {
+    closeSync(fd);
+  }
+}
 
 export interface BlobInfo {
   digest: string;
@@ -55,11 +88,21 @@ export class LocalContentStore {
     return (await stat(this.blobPath(digest)).catch(() => null)) !== null;
   }
 
+  /** exists() without a thread-pool round trip, for the per-blob steps of a pull. */
+  hasBlob(digest: string): boolean {
+    return statSync(this.blobPath(digest), { throwIfNoEntry: false }) !== undefined;
+  }
+
   /** A stream of `size` bytes from `offset` (size 0 reads to the end). */
   async reader(digest: string, offset = 0, size = 0): Promise<Readable> {
     const info = await this.info(digest);
     if (offset > info.size) throw errorOf('OutOfRange', `offset ${offset} beyond ${info.size}`);
     const end = size > 0 ? Math.min(info.size, offset + size) - 1 : info.size - 1;
+    if (end + 1 - offset <= SMALL_READ) {
+      return Readable.from([
+        readRange(this.blobPath(digest), offset, Math.max(end + 1 - offset, 0)),
+      ]);
+    }
     return createReadStream(this.blobPath(digest), {
       start: offset,
       end: Math.max(end, offset - 1),
@@ -83,10 +126,19 @@ export class LocalContentStore {
   }
 
   async status(ref: string): Promise<IngestStatus> {
+    return this.statusSync(ref);
+  }
+
+  /** An ingest's state from its two small files, read synchronously (see writer()). */
+  private statusSync(ref: string): IngestStatus {
     const dir = this.ingestDir(ref);
-    const meta = await readFile(join(dir, 'meta.json'), 'utf8').catch(() => null);
-    if (meta === null) throw notFound(`ref ${ref}`);
-    const data = await stat(join(dir, 'data')).catch(() => null);
+    let meta: string;
+    try {
+      meta = readFileSync(join(dir, 'meta.json'), 'utf8');
+    } catch {
+      throw notFound(`ref ${ref}`);
+    }
+    const data = statSync(join(dir, 'data'), { throwIfNoEntry: false });
     const m = JSON.parse(meta) as Omit<IngestStatus, 'offset' | 'updatedAt'>;
     return { ...m, offset: data?.size ?? 0, updatedAt: data?.mtimeMs ?? m.startedAt };
   }
@@ -106,29 +158,43 @@ export class LocalContentStore {
     await rm(this.ingestDir(ref), { recursive: true, force: true });
   }
 
-  /** Opens (or resumes) the ingest `ref`; only one writer per ref at a time. */
+  /**
+   * Opens (or resumes) the ingest `ref`; only one writer per ref at a time. The small
+   * metadata steps are synchronous: a pull opens one writer per blob, and on a busy machine
+   * each thread-pool round trip costs more than the syscall it carries.
+   */
   async writer(ref: string, total = 0, expected = ''): Promise<ContentWriter> {
     if (this.locked.has(ref)) throw errorOf('Unavailable', `ref ${ref} locked`);
-    if (expected && (await this.exists(expected))) throw alreadyExists(`content ${expected}`);
+    if (expected && this.hasBlob(expected)) throw alreadyExists(`content ${expected}`);
     this.locked.add(ref);
     try {
       const dir = this.ingestDir(ref);
-      await mkdir(dir, { recursive: true });
-      let status = await this.status(ref).catch(() => null);
-      if (!status || (expected && status.expected && status.expected !== expected)) {
-        // A new ingest, or one restarted for different content: start empty.
+      mkdirSync(dir, { recursive: true });
+      const existing = this.existingStatus(ref);
+      const fresh =
+        !existing ||
+        (expected !== '' && existing.expected !== '' && existing.expected !== expected);
+      let status: IngestStatus;
+      if (fresh) {
+        // A new ingest, or one restarted for different content: start empty (O_TRUNC below).
         const startedAt = Date.now();
-        await writeFile(join(dir, 'data'), '');
         const meta = { ref, total, expected, startedAt };
-        await writeFile(join(dir, 'meta.json'), JSON.stringify(meta));
+        writeFileSync(join(dir, 'meta.json'), JSON.stringify(meta));
         status = { ...meta, offset: 0, updatedAt: startedAt };
+      } else {
+        status = existing;
       }
-      // 'a' creates the data file if a crash removed it after its commit's rename.
-      await writeFile(join(dir, 'data'), '', { flag: 'a' });
-      const fh = await open(join(dir, 'data'), 'r+');
+      // O_CREAT: a crash may have removed the data file after its commit's rename.
+      const fh = await open(
+        join(dir, 'data'),
+        constants.O_RDWR | constants.O_CREAT | (fresh ? constants.O_TRUNC : 0),
+      );
       const hash = createHash(expected ? parseDigest(expected).algorithm : 'sha256');
-      for await (const chunk of fh.createReadStream({ autoClose: false, start: 0 })) {
-        hash.update(chunk as Buffer);
+      // Resuming: the digest so far covers what the ingest already holds.
+      if (status.offset > 0) {
+        for await (const chunk of fh.createReadStream({ autoClose: false, start: 0 })) {
+          hash.update(chunk as Buffer);
+        }
       }
       return new ContentWriter(this, dir, fh, hash, {
         ...status,
@@ -138,6 +204,14 @@ export class LocalContentStore {
     } catch (err) {
       this.locked.delete(ref);
       throw err;
+    }
+  }
+
+  private existingStatus(ref: string): IngestStatus | null {
+    try {
+      return this.statusSync(ref);
+    } catch {
+      return null;
     }
   }
 
@@ -167,19 +241,19 @@ export class ContentWriter {
   }
 
   async write(data: Buffer): Promise<void> {
-    let done = 0;
-    while (done < data.length) {
-      const { bytesWritten } = await this.fh.write(
-        data,
-        done,
-        data.length - done,
-        this.state.offset,
-      );
-      done += bytesWritten;
-      this.state.offset += bytesWritten;
-    }
+    const written = this.writeAt(data, this.state.offset);
+    // Hashing on this thread overlaps the write on the thread pool.
     this.hash.update(data);
+    await written;
+    this.state.offset += data.length;
     this.state.updatedAt = Date.now();
+  }
+
+  private async writeAt(data: Buffer, position: number): Promise<void> {
+    for (let done = 0; done < data.length;) {
+      const { bytesWritten } = await this.fh.write(data, done, data.length - done, position + done);
+      done += bytesWritten;
+    }
   }
 
   /** Drops what was written past `size` (only 0 is supported, as upstream's local store). */
@@ -207,21 +281,23 @@ export class ContentWriter {
     if (want && actual !== want) {
       throw failedPrecondition(`unexpected commit digest ${actual}, expected ${want}`);
     }
+    // The one durable step, as upstream's local store: the blob's data reaches the disk
+    // before its name appears.
     await this.fh.sync();
     const target = this.store.blobPath(actual);
-    await mkdir(join(target, '..'), { recursive: true });
-    if (await this.store.exists(actual)) {
+    mkdirSync(join(target, '..'), { recursive: true });
+    if (this.store.hasBlob(actual)) {
       await this.discard();
       throw alreadyExists(`content ${actual}`);
     }
-    await rename(join(this.dir, 'data'), target);
+    renameSync(join(this.dir, 'data'), target);
     await this.discard();
     return actual;
   }
 
   private async discard(): Promise<void> {
     await this.close();
-    await rm(this.dir, { recursive: true, force: true });
+    rmSync(this.dir, { recursive: true, force: true });
   }
 
   async close(): Promise<void> {

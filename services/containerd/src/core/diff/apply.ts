@@ -12,11 +12,13 @@ import {
   readlinkSync,
   rmSync,
   symlinkSync,
+  write,
   writeSync,
   type Stats,
 } from 'node:fs';
 import { join, posix } from 'node:path';
 import type { Readable } from 'node:stream';
+import { promisify } from 'node:util';
 import { extract, type Header } from 'tar-stream';
 import { lsetxattr, mknod } from '../sys/syscalls';
 
@@ -184,7 +186,7 @@ export class LayerApplier {
     switch (h.type) {
       case 'file':
       case 'contiguous-file':
-        await writeFile(path, mode, body);
+        await writeFile(path, mode, body, h.size ?? 0);
         break;
       case 'directory':
         if (!existing?.isDirectory()) mkdirSync(path, { mode });
@@ -242,8 +244,22 @@ export class LayerApplier {
   }
 }
 
+/**
+ * Files from this size on are written on the thread pool, so that copying a chunk into the
+ * page cache overlaps inflating, hashing and parsing the next ones on this thread; smaller
+ * files are written synchronously, as a round trip would cost more than their write.
+ */
+const THREADED_WRITE = 1 << 20;
+
+const writeChunk = promisify(write);
+
 /** Writes an entry's body; O_EXCL because the path was just cleared (never follow a link). */
-async function writeFile(path: string, mode: number, body: AsyncIterable<Buffer>): Promise<void> {
+async function writeFile(
+  path: string,
+  mode: number,
+  body: AsyncIterable<Buffer>,
+  size: number,
+): Promise<void> {
   const fd = openSync(
     path,
     constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
@@ -251,7 +267,12 @@ async function writeFile(path: string, mode: number, body: AsyncIterable<Buffer>
   );
   try {
     for await (const chunk of body) {
-      for (let done = 0; done < chunk.length;) done += writeSync(fd, chunk, done);
+      for (let done = 0; done < chunk.length;) {
+        done +=
+          size >= THREADED_WRITE
+            ? (await writeChunk(fd, chunk, done, chunk.length - done, null)).bytesWritten
+            : writeSync(fd, chunk, done);
+      }
     }
   } finally {
     closeSync(fd);

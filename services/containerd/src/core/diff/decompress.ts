@@ -1,6 +1,6 @@
 import { Decompress } from 'fzstd';
 import { Transform, type Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import { createGunzip, gunzipSync } from 'node:zlib';
 
 /** A Transform decoding a zstd stream (Node 20's zlib has no zstd). */
 class ZstdDecoder extends Transform {
@@ -33,6 +33,23 @@ export function detectCompression(head: Buffer): Compression {
   if (head.length >= 3 && head[0] === 0x1f && head[1] === 0x8b && head[2] === 0x08) return 'gzip';
   if (head.length >= 4 && head.readUInt32LE(0) === 0xfd2fb528) return 'zstd';
   return 'none';
+}
+
+/**
+ * The tar inside a small gzip or uncompressed layer held in memory, decoded in one call on
+ * this thread; null when the layer is zstd or would inflate past `limit` bytes, which a
+ * stream then handles without holding it all.
+ */
+export function decompressedSmall(blob: Buffer, limit: number): Buffer | null {
+  const kind = detectCompression(blob);
+  if (kind === 'none') return blob;
+  if (kind === 'zstd') return null;
+  try {
+    return gunzipSync(blob, { maxOutputLength: limit });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') return null;
+    throw err;
+  }
 }
 
 /** Decompresses a layer stream whatever its compression. */

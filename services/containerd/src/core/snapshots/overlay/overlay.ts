@@ -1,5 +1,6 @@
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { lstat, readdir } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { lstat, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export interface Mount {
@@ -37,8 +38,21 @@ export class OverlayFs {
     mkdirSync(join(this.dir(id), 'work'), { mode: 0o711 });
   }
 
+  /**
+   * Removes a snapshot's directory: renamed aside at once, deleted in the background, so that
+   * Snapshots.Remove (on the path of every `ctr run --rm`) does not block the daemon on a
+   * recursive delete. A crash meanwhile leaves a directory without a record, which
+   * removeOrphans deletes at the next start.
+   */
   remove(id: number): void {
-    rmSync(this.dir(id), { recursive: true, force: true });
+    const doomed = join(this.root, 'snapshots', `removing-${id}-${randomBytes(4).toString('hex')}`);
+    try {
+      renameSync(this.dir(id), doomed);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw err;
+    }
+    void rm(doomed, { recursive: true, force: true }).catch(() => {});
   }
 
   /** Directories with no record (left by a crash between mkdir and commit). */

@@ -1,0 +1,40 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { afterAll, describe, expect, it } from 'vitest';
+import { LocalContentStore } from './local';
+
+const drain = async (stream: Readable) => {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream as AsyncIterable<Buffer>) chunks.push(chunk);
+  return Buffer.concat(chunks);
+};
+
+describe('LocalContentStore.reader', () => {
+  const root = mkdtempSync(join(tmpdir(), 'berth-content-read-'));
+  const store = new LocalContentStore(root);
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  const put = (data: Buffer) => {
+    const digest = `sha256:${createHash('sha256').update(data).digest('hex')}`;
+    mkdirSync(dirname(store.blobPath(digest)), { recursive: true });
+    writeFileSync(store.blobPath(digest), data);
+    return digest;
+  };
+
+  it('reads the same ranges from small blobs (one read) and large ones (a stream)', async () => {
+    for (const size of [0, 1500, 64 << 10, (64 << 10) + 1, 3 << 20]) {
+      const data = randomBytes(size);
+      const digest = put(data);
+      // Buffer.equals: vitest's deep equality walks megabytes byte by byte.
+      expect((await drain(await store.reader(digest))).equals(data)).toBe(true);
+      const offset = Math.floor(size / 3);
+      const range = await drain(await store.reader(digest, offset, 1000));
+      expect(range.equals(data.subarray(offset, offset + 1000))).toBe(true);
+      expect((await drain(await store.reader(digest, size, 0))).length).toBe(0);
+      await expect(store.reader(digest, size + 1, 0)).rejects.toThrow(/beyond/);
+    }
+  });
+});
