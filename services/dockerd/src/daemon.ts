@@ -81,7 +81,7 @@ export async function startDaemon(
     network: networking,
   });
   // Subscribed before restore: a restored container's OOM kill is reported live too.
-  const oomEvents = followOomEvents(connection, (id) => containers.noteOom(id), logger);
+  const oomEvents = followOomEvents(connection, (id) => void containers.noteOom(id), logger);
   await containers.restore();
   await networking.reconcile(containers.list());
   const execs = new ExecManager(connection, containers, config.execRoot);

@@ -5,17 +5,14 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MediaType, RegistryClient } from '@berth/distribution';
-import { ensureTestImages, type TestImages } from '@berth/test-images';
-import { startContainerdPeer, type UpstreamContainerd } from '@berth/test-peers';
-import { pino } from 'pino';
+import type { TestImages } from '@berth/test-images';
+import type { UpstreamContainerd } from '@berth/test-peers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDaemon, type Daemon } from '../src/daemon';
 import { buildRegistry, startBerthRegistry, type RunningRegistry } from '@berth/test-peers';
-import { CLI, ownCgroup, run, type CliResult } from './helpers/docker-cli';
+import { CLI, run, type CliResult } from './helpers/docker-cli';
+import { startTestDaemon, type TestDaemon } from './helpers/test-daemon';
 
 const OLD_CLI = '/usr/bin/docker';
 const sha256 = (data: Buffer) => `sha256:${createHash('sha256').update(data).digest('hex')}`;
@@ -23,13 +20,12 @@ const sha256 = (data: Buffer) => `sha256:${createHash('sha256').update(data).dig
 describe('docker push, pull and login through the CLI', { tags: ['kernel'] }, () => {
   let dir: string;
   let containerd: UpstreamContainerd;
-  let daemon: Daemon;
   let host: string;
   let images: TestImages;
   let open: RunningRegistry;
   let guarded: RunningRegistry;
   let tokened: RunningRegistry;
-  const cgroupParent = join(ownCgroup(), `berth-dockerd-distribution-${process.pid}`);
+  let t: TestDaemon;
 
   const docker = async (args: string[], options: { cli?: string; input?: string } = {}) => {
     const child = spawn(options.cli ?? CLI, ['-H', host, ...args], {
@@ -59,48 +55,21 @@ describe('docker push, pull and login through the CLI', { tags: ['kernel'] }, ()
     };
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'berth-dockerd-distribution-'));
     buildRegistry();
-    images = await ensureTestImages(['small', 'multi']);
-    [open, guarded, tokened, containerd] = await Promise.all([
+    [t, open, guarded, tokened] = await Promise.all([
+      startTestDaemon('distribution', { images: ['small', 'multi'] }),
       startBerthRegistry(),
       startBerthRegistry({ users: { alice: 'wonderland' } }),
       startBerthRegistry({ users: { alice: 'wonderland' }, token: true }),
-      startContainerdPeer(join(dir, 'containerd')),
     ]);
-    host = `unix://${join(dir, 'docker.sock')}`;
-    daemon = await startDaemon(
-      {
-        host,
-        containerdAddress: containerd.address,
-        dataRoot: join(dir, 'data'),
-        execRoot: join(dir, 'exec'),
-        group: 'root',
-        cgroupParent,
-      },
-      '0.0.0-test',
-      pino({ level: 'silent' }),
-    );
-    await ok(['load', '-i', images.small!.dockerArchive]);
-    await ok(['load', '-i', images.multi!.dockerArchive]);
+    ({ dir, containerd, host, images } = t);
   }, 90_000);
 
   afterAll(async () => {
-    for (const c of daemon?.containers.list() ?? [])
-      await daemon.containers.remove(c.id, { force: true }).catch(() => undefined);
-    await daemon?.close();
-    await containerd?.stop();
+    await t?.close();
     await open?.stop();
     await guarded?.stop();
     await tokened?.stop();
-    for (const hierarchy of readdirSync('/sys/fs/cgroup')) {
-      try {
-        rmdirSync(join('/sys/fs/cgroup', hierarchy, cgroupParent));
-      } catch {
-        // that hierarchy had no directory for us
-      }
-    }
-    rmSync(dir, { recursive: true, force: true });
   }, 60_000);
 
   it('pushes a loaded image, pulls it back after rmi and runs it, with RepoDigests', async () => {

@@ -5,27 +5,13 @@
 import { execFileSync } from 'node:child_process';
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  createReadStream,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmdirSync,
-  rmSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createReadStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureTestImages, type TestImage } from '@berth/test-images';
-import {
-  startPeer,
-  startContainerdPeer,
-  waitForUnixSocket,
-  type UpstreamContainerd,
-} from '@berth/test-peers';
-import { pino } from 'pino';
+import type { TestImage } from '@berth/test-images';
+import { startPeer, waitForUnixSocket, type UpstreamContainerd } from '@berth/test-peers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDaemon, type Daemon } from '../src/daemon';
-import { CLI, dockerCli, freePort, ownCgroup, run } from './helpers/docker-cli';
+import { CLI, dockerCli, freePort, run } from './helpers/docker-cli';
+import { startTestDaemon, type TestDaemon } from './helpers/test-daemon';
 import { swaggerSchema, swaggerViolations } from './helpers/swagger';
 
 const OLD_CLI = '/usr/bin/docker';
@@ -34,11 +20,10 @@ const SMALL = 'berth.test/small';
 describe('image management through the docker CLI', { tags: ['kernel'] }, () => {
   let dir: string;
   let containerd: UpstreamContainerd;
-  let daemon: Daemon;
   let host: string;
   let small: TestImage;
   let cli: ReturnType<typeof dockerCli>;
-  const cgroupParent = join(ownCgroup(), `berth-dockerd-images-${process.pid}`);
+  let t: TestDaemon;
   const ok = (args: string[], input?: string) => cli.ok(args, input);
   const ctr = async (...args: string[]) =>
     (await run('ctr', ['-a', containerd.address, '-n', 'moby', ...args])).stdout;
@@ -56,40 +41,12 @@ describe('image management through the docker CLI', { tags: ['kernel'] }, () => 
     (await ok(['image', 'inspect', '--format', '{{.Id}}', ref])).trim();
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'berth-dockerd-images-'));
-    small = (await ensureTestImages(['small'])).small!;
-    containerd = await startContainerdPeer(join(dir, 'containerd'));
-    host = `unix://${join(dir, 'docker.sock')}`;
-    daemon = await startDaemon(
-      {
-        host,
-        containerdAddress: containerd.address,
-        dataRoot: join(dir, 'data'),
-        execRoot: join(dir, 'exec'),
-        group: 'root',
-        cgroupParent,
-      },
-      '0.0.0-test',
-      pino({ level: 'silent' }),
-    );
-    cli = dockerCli(host);
-    await ok(['load', '-i', small.dockerArchive]);
+    t = await startTestDaemon('images', { images: ['small'] });
+    ({ dir, containerd, host, cli } = t);
+    small = t.images.small!;
   }, 60_000);
 
-  afterAll(async () => {
-    for (const c of daemon?.containers.list() ?? [])
-      await daemon.containers.remove(c.id, { force: true }).catch(() => undefined);
-    await daemon?.close();
-    await containerd?.stop();
-    for (const hierarchy of readdirSync('/sys/fs/cgroup')) {
-      try {
-        rmdirSync(join('/sys/fs/cgroup', hierarchy, cgroupParent));
-      } catch {
-        // that hierarchy had no directory for us
-      }
-    }
-    rmSync(dir, { recursive: true, force: true });
-  }, 60_000);
+  afterAll(() => t?.close(), 60_000);
 
   it('saves an archive skopeo reads and both CLIs agree on, which loads back and runs after rmi', async () => {
     const saved = join(dir, 'small.tar');

@@ -3,63 +3,25 @@
 // /tasks/oom; and `docker run` of a container whose start fails ends instead of hanging on
 // its attach.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, rmdirSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
 import type { Duplex } from 'node:stream';
-import { join } from 'node:path';
-import { ensureTestImages } from '@berth/test-images';
-import { startContainerdPeer, type UpstreamContainerd } from '@berth/test-peers';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDaemon, type Daemon } from '../src/daemon';
-import { CLI, dockerCli, ownCgroup } from './helpers/docker-cli';
+import { CLI, type dockerCli } from './helpers/docker-cli';
+import { startTestDaemon, type TestDaemon } from './helpers/test-daemon';
 
 const SMALL = 'berth.test/small';
 
 describe('OOM events and failed starts through the docker CLI', { tags: ['kernel'] }, () => {
-  let dir: string;
-  let containerd: UpstreamContainerd;
-  let daemon: Daemon;
   let host: string;
   let cli: ReturnType<typeof dockerCli>;
-  const cgroupParent = join(ownCgroup(), `berth-dockerd-oom-${process.pid}`);
+  let t: TestDaemon;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'berth-dockerd-oom-'));
-    const images = await ensureTestImages(['small']);
-    containerd = await startContainerdPeer(join(dir, 'containerd'));
-    host = `unix://${join(dir, 'docker.sock')}`;
-    cli = dockerCli(host);
-    daemon = await startDaemon(
-      {
-        host,
-        containerdAddress: containerd.address,
-        dataRoot: join(dir, 'data'),
-        execRoot: join(dir, 'exec'),
-        group: 'root',
-        cgroupParent,
-      },
-      '0.0.0-test',
-      pino({ level: 'silent' }),
-    );
-    await cli.ok(['load', '-i', images.small!.dockerArchive]);
+    t = await startTestDaemon('oom', { images: ['small'] });
+    ({ host, cli } = t);
   }, 60_000);
 
-  afterAll(async () => {
-    for (const c of daemon?.containers.list() ?? [])
-      await daemon.containers.remove(c.id, { force: true }).catch(() => undefined);
-    await daemon?.close();
-    await containerd?.stop();
-    for (const hierarchy of readdirSync('/sys/fs/cgroup')) {
-      try {
-        rmdirSync(join('/sys/fs/cgroup', hierarchy, cgroupParent));
-      } catch {
-        // that hierarchy had no directory for us
-      }
-    }
-    rmSync(dir, { recursive: true, force: true });
-  }, 60_000);
+  afterAll(() => t?.close(), 60_000);
 
   it('emits oom and sets OOMKilled while the container runs on', async () => {
     const events = spawn(CLI, ['-H', host, 'events', '--format', '{{.Action}}']);

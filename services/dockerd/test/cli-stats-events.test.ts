@@ -1,28 +1,17 @@
 // The unmodified docker CLI (28.2, and 20.10 where cheap) against berth-dockerd on upstream
 // containerd 1.6 with runc: events, stats, update, and Docker's security defaults.
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir, totalmem } from 'node:os';
+import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { ensureTestImages } from '@berth/test-images';
-import { startContainerdPeer, type UpstreamContainerd } from '@berth/test-peers';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDaemon, type Daemon } from '../src/daemon';
+import { startTestDaemon, type TestDaemon } from './helpers/test-daemon';
 
 const execFileAsync = promisify(execFile);
 const CLI = '/usr/local/bin/docker';
 const OLD_CLI = '/usr/bin/docker';
-
-/** Our own cgroup in a v1 hierarchy: container cgroups are created only below it. */
-function ownCgroup(controller: string): string {
-  const line = readFileSync('/proc/self/cgroup', 'utf8')
-    .split('\n')
-    .find((l) => l.split(':')[1]?.split(',').includes(controller));
-  return line?.split(':')[2] ?? '/';
-}
 
 // Reports the errno of clone3, mount and unshare(CLONE_NEWUSER), 0 when they succeed.
 const PROBE_SOURCE = `
@@ -47,11 +36,9 @@ int main(void) {
 
 describe('docker events, stats, update and security options', { tags: ['kernel'] }, () => {
   let dir: string;
-  let containerd: UpstreamContainerd;
-  let daemon: Daemon;
   let host: string;
   let probe: string;
-  const cgroupParent = join(ownCgroup('memory'), `berth-dockerd-stats-${process.pid}`);
+  let t: TestDaemon;
 
   const docker = async (args: string[], cli = CLI) => {
     const child = spawn(cli, ['-H', host, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -70,7 +57,10 @@ describe('docker events, stats, update and security options', { tags: ['kernel']
   };
   const run = (...args: string[]) => ok(['run', '--rm', '--network', 'none', ...args]);
   const cgroupFile = (controller: string, id: string, file: string) =>
-    readFileSync(join('/sys/fs/cgroup', controller, cgroupParent, id, file), 'utf8').trim();
+    readFileSync(
+      join('/sys/fs/cgroup', controller, t.config.cgroupParent, id, file),
+      'utf8',
+    ).trim();
   /** GET on the API socket, returning the body once the server ends it. */
   const get = (path: string) =>
     new Promise<{ status: number; body: string }>((resolve, reject) => {
@@ -84,44 +74,13 @@ describe('docker events, stats, update and security options', { tags: ['kernel']
     });
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'berth-dockerd-stats-'));
+    t = await startTestDaemon('stats', { images: ['small'] });
+    ({ dir, host } = t);
     probe = join(dir, 'probe');
     writeFileSync(`${probe}.c`, PROBE_SOURCE);
-    const [images] = await Promise.all([
-      ensureTestImages(['small']),
-      execFileAsync('gcc', ['-static', '-O1', '-o', probe, `${probe}.c`]),
-    ]);
-    containerd = await startContainerdPeer(join(dir, 'containerd'));
-    host = `unix://${join(dir, 'docker.sock')}`;
-    daemon = await startDaemon(
-      {
-        host,
-        containerdAddress: containerd.address,
-        dataRoot: join(dir, 'data'),
-        execRoot: join(dir, 'exec'),
-        group: 'root',
-        cgroupParent,
-      },
-      '0.0.0-test',
-      pino({ level: 'silent' }),
-    );
-    await ok(['load', '-i', images.small!.dockerArchive]);
+    await execFileAsync('gcc', ['-static', '-O1', '-o', probe, `${probe}.c`]);
   }, 60_000);
-
-  afterAll(async () => {
-    for (const c of daemon?.containers.list() ?? [])
-      await daemon.containers.remove(c.id, { force: true }).catch(() => undefined);
-    await daemon?.close();
-    await containerd?.stop();
-    for (const hierarchy of readdirSync('/sys/fs/cgroup')) {
-      try {
-        rmdirSync(join('/sys/fs/cgroup', hierarchy, cgroupParent));
-      } catch {
-        // that hierarchy had no directory for us
-      }
-    }
-    rmSync(dir, { recursive: true, force: true });
-  }, 60_000);
+  afterAll(() => t?.close(), 60_000);
 
   it('replays and filters events with --since/--until, and streams new ones', async () => {
     const since = Math.floor(Date.now() / 1000) - 1;

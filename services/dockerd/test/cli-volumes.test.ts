@@ -11,19 +11,15 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
-  rmdirSync,
-  rmSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureTestImages, INDEX_HTML } from '@berth/test-images';
-import { startContainerdPeer, type UpstreamContainerd } from '@berth/test-peers';
-import { pino } from 'pino';
+import { INDEX_HTML } from '@berth/test-images';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDaemon, type Daemon } from '../src/daemon';
-import { dockerCli, ownCgroup, run } from './helpers/docker-cli';
+import type { Daemon } from '../src/daemon';
+import { run, type dockerCli } from './helpers/docker-cli';
+import { startTestDaemon, type TestDaemon } from './helpers/test-daemon';
 
 const OLD_CLI = '/usr/bin/docker';
 const SMALL = 'berth.test/small';
@@ -31,11 +27,10 @@ const HEX64 = /^[0-9a-f]{64}$/;
 
 describe('volumes, mounts and docker cp through the docker CLI', { tags: ['kernel'] }, () => {
   let dir: string;
-  let containerd: UpstreamContainerd;
   let daemon: Daemon;
   let host: string;
   let cli: ReturnType<typeof dockerCli>;
-  const cgroupParent = join(ownCgroup(), `berth-dockerd-volumes-${process.pid}`);
+  let t: TestDaemon;
   const ok = (args: string[], input?: string) => cli.ok(args, input);
   const fails = async (args: string[]) => {
     const res = await cli.docker(args);
@@ -45,24 +40,8 @@ describe('volumes, mounts and docker cp through the docker CLI', { tags: ['kerne
   const inspect = async (ref: string) => JSON.parse(await ok(['inspect', ref]))[0];
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'berth-dockerd-volumes-'));
-    const small = (await ensureTestImages(['small'])).small!;
-    containerd = await startContainerdPeer(join(dir, 'containerd'));
-    host = `unix://${join(dir, 'docker.sock')}`;
-    daemon = await startDaemon(
-      {
-        host,
-        containerdAddress: containerd.address,
-        dataRoot: join(dir, 'data'),
-        execRoot: join(dir, 'exec'),
-        group: 'root',
-        cgroupParent,
-      },
-      '0.0.0-test',
-      pino({ level: 'silent' }),
-    );
-    cli = dockerCli(host);
-    await ok(['load', '-i', small.dockerArchive]);
+    t = await startTestDaemon('volumes', { images: ['small'] });
+    ({ dir, daemon, host, cli } = t);
   }, 60_000);
 
   afterAll(async () => {
@@ -70,16 +49,7 @@ describe('volumes, mounts and docker cp through the docker CLI', { tags: ['kerne
       await daemon.containers.remove(c.id, { force: true }).catch(() => undefined);
     // volumes with mount options are unmounted by their removal
     await cli?.docker(['volume', 'prune', '-af']);
-    await daemon?.close();
-    await containerd?.stop();
-    for (const hierarchy of readdirSync('/sys/fs/cgroup')) {
-      try {
-        rmdirSync(join('/sys/fs/cgroup', hierarchy, cgroupParent));
-      } catch {
-        // that hierarchy had no directory for us
-      }
-    }
-    rmSync(dir, { recursive: true, force: true });
+    await t?.close();
   }, 60_000);
 
   it('creates, lists, inspects, filters and removes named volumes (28.2 and 20.10)', async () => {

@@ -1,37 +1,20 @@
 // The unmodified docker CLI (28.2, and 20.10 where cheap) against berth-dockerd on
-// upstream containerd 1.6 with its runc shim: images and the container lifecycle.
+// berth-containerd (or upstream containerd 1.6, in the dockerd-upstream project) with the runc
+// shim: images and the container lifecycle.
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, rmdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { ensureTestImages, type TestImage } from '@berth/test-images';
-import { startContainerdPeer, type UpstreamContainerd } from '@berth/test-peers';
-import { pino } from 'pino';
+import type { TestImage } from '@berth/test-images';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDaemon, type Daemon } from '../src/daemon';
-import { isolatedNetwork } from './helpers/test-network';
+import { startTestDaemon, type TestDaemon } from './helpers/test-daemon';
 
 const execFileAsync = promisify(execFile);
 const CLI = '/usr/local/bin/docker';
 const OLD_CLI = '/usr/bin/docker';
 
-/** Our own cgroup (memory hierarchy): container cgroups are created only below it. */
-function ownCgroup(): string {
-  const line = readFileSync('/proc/self/cgroup', 'utf8')
-    .split('\n')
-    .find((l) => l.split(':')[1] === 'memory');
-  return line?.split(':')[2] ?? '/';
-}
-
-describe('docker CLI on berth-dockerd over upstream containerd', { tags: ['kernel'] }, () => {
-  let dir: string;
-  let containerd: UpstreamContainerd;
-  let daemon: Daemon;
+describe('the docker CLI on berth-dockerd', { tags: ['kernel'] }, () => {
   let host: string;
   let small: TestImage;
-  const cgroupParent = join(ownCgroup(), `berth-dockerd-test-${process.pid}`);
-  const network = isolatedNetwork();
+  let t: TestDaemon;
 
   const docker = async (args: string[], options: { cli?: string; input?: string } = {}) => {
     const child = spawn(options.cli ?? CLI, ['-H', host, ...args], {
@@ -61,42 +44,12 @@ describe('docker CLI on berth-dockerd over upstream containerd', { tags: ['kerne
   };
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'berth-dockerd-cli-'));
-    small = (await ensureTestImages(['small'])).small!;
-    containerd = await startContainerdPeer(join(dir, 'containerd'));
-    host = `unix://${join(dir, 'docker.sock')}`;
-    daemon = await startDaemon(
-      {
-        host,
-        containerdAddress: containerd.address,
-        dataRoot: join(dir, 'data'),
-        execRoot: join(dir, 'exec'),
-        group: 'root',
-        cgroupParent,
-        ...network.config,
-      },
-      '0.0.0-test',
-      pino({ level: 'silent' }),
-    );
-    await ok(['load', '-i', small.dockerArchive]);
+    t = await startTestDaemon('cli', { images: ['small'] });
+    host = t.host;
+    small = t.images.small!;
   }, 60_000);
 
-  afterAll(async () => {
-    for (const c of daemon?.containers.list() ?? [])
-      await daemon.containers.remove(c.id, { force: true }).catch(() => undefined);
-    await daemon?.close();
-    await containerd?.stop();
-    await network.cleanup();
-    // runc removes each container's cgroup; the parent we named is ours to remove
-    for (const hierarchy of readdirSync('/sys/fs/cgroup')) {
-      try {
-        rmdirSync(join('/sys/fs/cgroup', hierarchy, cgroupParent));
-      } catch {
-        // that hierarchy had no directory for us
-      }
-    }
-    rmSync(dir, { recursive: true, force: true });
-  }, 60_000);
+  afterAll(() => t?.close(), 60_000);
 
   it('shows info, images, and inspects, tags and removes images (28.2 and 20.10)', async () => {
     const info = JSON.parse(await ok(['info', '--format', '{{json .}}']));
@@ -257,20 +210,7 @@ describe('docker CLI on berth-dockerd over upstream containerd', { tags: ['kerne
       '-c',
       'echo before; sleep 60',
     ]);
-    await daemon.close();
-    daemon = await startDaemon(
-      {
-        host,
-        containerdAddress: containerd.address,
-        dataRoot: join(dir, 'data'),
-        execRoot: join(dir, 'exec'),
-        group: 'root',
-        cgroupParent,
-        ...network.config,
-      },
-      '0.0.0-test',
-      pino({ level: 'silent' }),
-    );
+    await t.restart();
     expect(await ok(['ps', '--format', '{{.Names}} {{.State}}'])).toBe('survivor running\n');
     expect(await ok(['logs', 'survivor'])).toBe('before\n');
     await ok(['rm', '-f', 'survivor']);

@@ -4,7 +4,7 @@ import { packAny } from '@berth/proto';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { ContainerdConnection } from '../src/containerd/connection';
-import { followOomEvents, oomContainerId } from '../src/containers/oom-events';
+import { followOomEvents, oomContainerId, taskCgroupExists } from '../src/containers/oom-events';
 
 const oom = (id: string) => ({ event: packAny('containerd.events.TaskOOM', { container_id: id }) });
 
@@ -40,8 +40,29 @@ describe('live OOM events', () => {
     expect(requests[0]).toEqual({
       service: 'events',
       method: 'Subscribe',
-      request: { filters: ['topic=="/tasks/oom"', 'namespace==moby'] },
+      request: { filters: ['topic=="/tasks/oom",namespace==moby'] },
     });
     expect(requests).toHaveLength(2);
+  });
+
+  it('takes an event for a task whose cgroup containerd no longer reads as no kill', async () => {
+    const answering = (answer: () => unknown) =>
+      ({ call: async () => answer() }) as unknown as ContainerdConnection;
+    await expect(
+      taskCgroupExists(
+        answering(() => ({ metrics: [{ id: 'c1' }] })),
+        'c1',
+      ),
+    ).resolves.toBe(true);
+    await expect(
+      taskCgroupExists(
+        answering(() => ({ metrics: [] })),
+        'c1',
+      ),
+    ).resolves.toBe(false);
+    const gone = answering(() => {
+      throw Object.assign(new Error('not found'), { code: 5 });
+    });
+    await expect(taskCgroupExists(gone, 'c1')).resolves.toBe(false);
   });
 });

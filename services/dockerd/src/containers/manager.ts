@@ -29,6 +29,7 @@ import type { Mount } from './rootfs-files';
 import { readRootfsFile } from './rootfs-files';
 import { mountRequest } from './mounts';
 import { taskWasOomKilled } from './oom';
+import { taskCgroupExists } from './oom-events';
 import { waitTaskExit } from './task-wait';
 import type { ContainerMounts } from './volume-mounts';
 import { buildSpec, containerEnv } from './spec';
@@ -508,9 +509,11 @@ export class ContainerManager {
   }
 
   /** containerd's /tasks/oom for a container: moby marks it OOM-killed and emits `oom` at once. */
-  noteOom(id: string): void {
+  async noteOom(id: string): Promise<void> {
     const container = this.containers.get(id);
-    if (!container?.running || container.record.State.OOMKilled) return;
+    if (!container?.running) return;
+    if (!(await taskCgroupExists(this.deps.connection, id))) return;
+    if (!container.running || container.record.State.OOMKilled) return;
     container.record.State.OOMKilled = true;
     this.emit(container, 'oom');
   }
@@ -565,10 +568,18 @@ export class ContainerManager {
             `cannot remove container "${container.record.Name}": container is running: stop the container before removing or force remove`,
           );
         }
-        const exited = this.wait(container, 'next-exit');
         container.record.HostConfig.AutoRemove = false;
-        await this.kill(ref, 'SIGKILL');
-        await exited;
+        if (container.record.State.Status === 'restarting') {
+          // Between two runs there is no task: the pending restart sees this and gives up.
+          container.record.StoppedByUser = true;
+        } else {
+          const exited = this.wait(container, 'next-exit');
+          // As moby: a task that exited just now (its exit not yet handled) is not an error.
+          await this.kill(ref, 'SIGKILL').catch((err: unknown) => {
+            if (grpcCode(err) !== GrpcCode.NOT_FOUND) throw err;
+          });
+          await exited;
+        }
       }
       const { connection } = this.deps;
       await this.deps.network.release(container.record);

@@ -5,7 +5,8 @@ import { unpackAny } from '@berth/proto';
 import type { Logger } from 'pino';
 import { DOCKER_NAMESPACE, type ContainerdConnection } from '../containerd/connection';
 
-const OOM_FILTERS = [`topic=="/tasks/oom"`, `namespace==${DOCKER_NAMESPACE}`];
+// One filter: containerd ORs the strings of the list and ANDs the comma-separated parts of each.
+const OOM_FILTERS = [`topic=="/tasks/oom",namespace==${DOCKER_NAMESPACE}`];
 const RETRY_MS = 1000;
 
 interface Envelope {
@@ -55,4 +56,23 @@ export function followOomEvents(
       current?.cancel?.();
     },
   };
+}
+
+/**
+ * Whether containerd still reads the task's cgroup. cgroup v1 also signals the shim's OOM
+ * eventfd when Tasks.Delete removes the cgroup; that event names a task that is gone. (The
+ * kill counter is no test: the kernel notifies before it counts the kill.)
+ */
+export async function taskCgroupExists(
+  connection: ContainerdConnection,
+  containerId: string,
+): Promise<boolean> {
+  try {
+    const { metrics } = await connection.call<{ metrics: { id: string }[] }>('tasks', 'Metrics', {
+      filters: [`id==${containerId}`],
+    });
+    return metrics.some((m) => m.id === containerId);
+  } catch {
+    return false;
+  }
 }
