@@ -25,6 +25,9 @@ run_step "tests (host)" "$bin/vitest" run --reporter=default --reporter=json \
 # Suites that need a pure cgroup v2 kernel run in the vmtest guest (../shared/vmtest).
 if [[ -x ../shared/vmtest/run-in-vm.sh ]]; then
   run_step "tests (cgroup v2 guest): cgroups" libs/cgroups/test/vm/run-v2.sh --report "$reports/cgroups-v2.json"
+  run_step "tests (cgroup v2 guest): shim" libs/cgroups/test/vm/run-shim-v2.sh --report "$reports/shim-v2.json"
+  # berth-containerd + containerd-shim-runc-v2 + crun (crun refuses this hybrid host).
+  run_step "crun leg (cgroup v2 guest)" scripts/vmtest.sh --timeout 900 -- bash libs/cgroups/test/vm/crun-legs.sh
 else
   echo "== cgroup v2 guest suites not run: ../shared/vmtest is not beside this clone"
   failed_steps+=("vmtest missing")

@@ -1,14 +1,25 @@
-// The cgroup v2 "no internal processes" rule: a cgroup that hands controllers to its
-// children must have no processes of its own. A Delegate=yes unit starts with its main
-// process in the unit's cgroup, so before the daemon can create container cgroups with
-// memory/cpu/pids limits below it, the daemon moves itself into a leaf and enables the
-// controllers on the unit's cgroup (systemd.resource-control(5), "Delegate=").
+// A Delegate=yes daemon's own cgroup layout (systemd.resource-control(5), "Delegate="): the
+// daemon moves into a leaf of its unit's cgroup, so what it spawns (shims) can be told apart
+// from it and the unit's cgroup stays an inner node it manages.
+//
+// Handing controllers to the unit's children is opt-in, because of cgroup v2's "no internal
+// processes" rule: once the unit's cgroup enables a domain controller (memory, io) for its
+// children, no process may join it again, and systemd before 254 (no DelegateSubgroup=)
+// starts every new main process there. A daemon whose children outlive it (KillMode=process:
+// containerd's shims and containers) then fails every restart with 219/CGROUP. So containers
+// go in cgroups of their own outside the unit (the cgroupfs driver's /docker/<id>, as upstream
+// dockerd does), and the daemon only moves into its leaf.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 
 export interface DelegationOptions {
   /** Leaf for the daemon (and the shims it spawns); default "daemon". */
   leaf?: string;
+  /**
+   * Also enable every available controller for the unit's children. Only for a unit none of
+   * whose processes outlive a stop: see the file comment.
+   */
+  enableControllers?: boolean;
   /** cgroup2 mount; default /sys/fs/cgroup. */
   cgroupRoot?: string;
   /** The process's cgroup membership; default /proc/self/cgroup. */
@@ -21,14 +32,14 @@ export interface DelegatedCgroup {
   unit: string;
   /** The leaf the daemon now runs in, as a cgroup path. */
   leaf: string;
-  /** Controllers now enabled for the unit's children. */
+  /** Controllers now enabled for the unit's children (none unless asked for). */
   controllers: string[];
 }
 
 /**
- * Moves the process into `<unit cgroup>/<leaf>` and enables every available controller for the
- * unit's children. Returns undefined on a host without a unified (pure v2) hierarchy. Called
- * again after a restart it finds itself already in the leaf and only re-checks the controllers.
+ * Moves the process into `<unit cgroup>/<leaf>` and, with `enableControllers`, enables every
+ * available controller for the unit's children. Returns undefined on a host without a unified
+ * (pure v2) hierarchy. Called again after a restart it finds itself already in the leaf.
  */
 export function enterDelegatedLeaf(opts: DelegationOptions = {}): DelegatedCgroup | undefined {
   const root = opts.cgroupRoot ?? '/sys/fs/cgroup';
@@ -40,6 +51,7 @@ export function enterDelegatedLeaf(opts: DelegationOptions = {}): DelegatedCgrou
   const leaf = posix.join(unit, leafName);
   mkdirSync(join(root, leaf), { recursive: true });
   writeFileSync(join(root, leaf, 'cgroup.procs'), `${opts.pid ?? process.pid}\n`);
+  if (!opts.enableControllers) return { unit, leaf, controllers: [] };
   const controllers = readFileSync(join(root, unit, 'cgroup.controllers'), 'utf8')
     .split(/\s+/)
     .filter(Boolean);

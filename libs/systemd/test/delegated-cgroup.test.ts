@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -22,8 +22,20 @@ describe('enterDelegatedLeaf', () => {
     return file;
   }
 
-  it('moves the daemon into a leaf and hands every controller to the unit children', () => {
-    const result = enterDelegatedLeaf({ cgroupRoot: root, procCgroup: procCgroup(unit), pid: 77 });
+  it('moves the daemon into a leaf and leaves the unit able to take a restarted daemon', () => {
+    const result = enterDelegatedLeaf({ cgroupRoot: root, procCgroup: procCgroup(unit), pid: 76 });
+    expect(result).toEqual({ unit, leaf: `${unit}/daemon`, controllers: [] });
+    expect(readFileSync(join(root, unit, 'daemon', 'cgroup.procs'), 'utf8')).toBe('76\n');
+    expect(existsSync(join(root, unit, 'cgroup.subtree_control'))).toBe(false);
+  });
+
+  it('on request, hands every controller to the unit children', () => {
+    const result = enterDelegatedLeaf({
+      cgroupRoot: root,
+      procCgroup: procCgroup(unit),
+      pid: 77,
+      enableControllers: true,
+    });
     expect(result).toEqual({
       unit,
       leaf: `${unit}/daemon`,

@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import { closeSync, unlinkSync, writeSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import net from 'node:net';
+import { dirname } from 'node:path';
 import { createLogger, startTelemetry } from '@berth/telemetry';
 import { TtrpcServer } from '@berth/ttrpc';
 import type { ShimFlags } from '../flags';
@@ -59,6 +60,9 @@ export async function serve(flags: ShimFlags): Promise<void> {
   // Listen before restoring: a containerd reconnecting meanwhile queues instead of failing,
   // and its calls wait for the restore (TaskService.restored).
   removeStaleSocket(flags.socket);
+  // containerd creates the socket directory, but a shim started on a fresh /run (another
+  // containerd's, or a test) must not depend on that: upstream's shim creates it too.
+  await mkdir(dirname(flags.socket), { recursive: true, mode: 0o711 });
   await server.listen(flags.socket);
   const telemetry = startTelemetry({ service: 'shim' });
   tasks.restored = restore(tasks, registry, group, log);
