@@ -6,7 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import net from 'node:net';
 import { dirname } from 'node:path';
 import { createLogger, startTelemetry } from '@berth/telemetry';
-import { TtrpcServer } from '@berth/ttrpc';
+import { socketPath, TtrpcServer } from '@berth/ttrpc';
 import type { ShimFlags } from '../flags';
 import { groupStateDir, type GroupKey } from '../paths';
 import { accepts } from '../start';
@@ -62,7 +62,7 @@ export async function serve(flags: ShimFlags): Promise<void> {
   removeStaleSocket(flags.socket);
   // containerd creates the socket directory, but a shim started on a fresh /run (another
   // containerd's, or a test) must not depend on that: upstream's shim creates it too.
-  await mkdir(dirname(flags.socket), { recursive: true, mode: 0o711 });
+  await mkdir(dirname(socketPath(flags.socket)), { recursive: true, mode: 0o711 });
   await server.listen(flags.socket);
   const telemetry = startTelemetry({ service: 'shim' });
   tasks.restored = restore(tasks, registry, group, log);
@@ -118,9 +118,9 @@ async function holdGroupLock(socket: string): Promise<boolean> {
   }
 }
 
-function removeStaleSocket(path: string): void {
+function removeStaleSocket(address: string): void {
   try {
-    unlinkSync(path.replace(/^unix:\/\//, ''));
+    unlinkSync(socketPath(address));
   } catch {
     // nothing there
   }
