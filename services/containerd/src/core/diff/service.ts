@@ -11,6 +11,7 @@ import type { Mount } from '../snapshots/overlay/overlay';
 import { LayerApplier, type ApplyTarget } from './apply';
 import { changesTar } from './changes';
 import { decompressed, decompressedSmall } from './decompress';
+import { treeDiffTar } from './tree-diff';
 
 const LAYER_MEDIA_TYPE = 'application/vnd.oci.image.layer.v1.tar';
 /**
@@ -39,6 +40,10 @@ function layersOf(mounts: readonly Mount[]): { upper?: string; lowers: string[] 
   }
   throw errorOf('NotImplemented', `unsupported mount type ${m.type}`);
 }
+
+/** A mount set's layer directories, top first. */
+const stackOf = ({ upper, lowers }: { upper?: string; lowers: string[] }): string[] =>
+  upper ? [upper, ...lowers] : lowers;
 
 /** Unpacks a whole in-memory tar; its diff ID is the digest of exactly these bytes. */
 async function applyBuffered(
@@ -114,9 +119,10 @@ export class DiffService {
   }
 
   /**
-   * Diff.Diff: the layer that turns `lower` into `upper`, stored in the content store. Our
-   * snapshotter's upper directory holds exactly those changes, so `upper` must be the
-   * active snapshot directly on top of `lower` (what ctr and dockerd commit).
+   * Diff.Diff: the layer that turns `lower` into `upper`, stored in the content store (with
+   * the digest of the uncompressed tar as label). Read from the upper directory when `upper`
+   * is an active snapshot on top of `lower` (what ctr and dockerd commit), else by comparing
+   * both trees.
    */
   async diff(
     ctx: OpContext,
@@ -128,13 +134,13 @@ export class DiffService {
     if (mediaType !== GZIP_LAYER && mediaType !== LAYER_MEDIA_TYPE) {
       throw errorOf('NotImplemented', `unsupported diff media type: ${mediaType}`);
     }
-    const left = layersOf(lower);
-    const right = layersOf(upper);
-    const base = left.upper ? [left.upper, ...left.lowers] : left.lowers;
-    if (!right.upper || right.lowers.join(':') !== base.join(':')) {
-      throw errorOf('NotImplemented', 'diff of mounts that are not a snapshot and its parent');
-    }
-    const tar = changesTar(right.upper);
+    const before = stackOf(layersOf(lower));
+    const after = layersOf(upper);
+    // An active snapshot directly on `lower` holds exactly the changes in its upper directory.
+    const tar =
+      after.upper && after.lowers.join(':') === before.join(':')
+        ? changesTar(after.upper)
+        : treeDiffTar(before, stackOf(after));
     const hash = createHash('sha256');
     const tap = new PassThrough();
     tap.on('data', (chunk: Buffer) => hash.update(chunk));
