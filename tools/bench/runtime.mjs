@@ -3,7 +3,8 @@
 // of create+start+delete for a minimal spec and a Docker-like spec (Docker's 14 default
 // capabilities, masked/readonly paths, the default seccomp profile). berth is measured twice:
 // the bundled berth-runc CLI, and @berth/oci's Runtime called from this already running
-// Node process. Prints medians (ms) and ratios; --out writes them as JSON.
+// Node process. Prints medians (ms) and ratios, the median of each launcher phase of the library
+// path (where its time goes) and the load average before and after; --out writes them as JSON.
 //
 //   node tools/bench/runtime.mjs [--runs 20] [--out tools/bench/results/runtime.json]
 //
@@ -27,7 +28,7 @@ import {
   writeFile,
 } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -264,8 +265,9 @@ async function copyCli() {
   return join(dir, 'berth-runc.mjs');
 }
 
-/** Each runtime as two operations on a bundle: `run`, and create+start+delete. */
-async function drivers(work) {
+/** Each runtime as two operations on a bundle: `run`, and create+start+delete. The library's
+ * launches hand their phase stamps to `onLaunch`. */
+async function drivers(work, onLaunch) {
   const cli = (bin, root, pre = []) => ({
     run: (id, bundle) => exec(bin, [...pre, '--root', root, 'run', '--bundle', bundle, id]),
     cycle: async (id, bundle) => {
@@ -280,9 +282,13 @@ async function drivers(work) {
   return {
     'berth-cli': cli(await copyCli(), join(work, 'state-cli')),
     'berth-lib': {
-      run: async (id, bundle) => (await lib.run(id, { bundle, stdio })).exited,
+      run: async (id, bundle) => {
+        const launched = await lib.run(id, { bundle, stdio });
+        onLaunch(launched.times);
+        await launched.exited;
+      },
       cycle: async (id, bundle) => {
-        await lib.create(id, { bundle, stdio });
+        onLaunch((await lib.create(id, { bundle, stdio })).times);
         await lib.start(id);
         await lib.delete(id, true);
       },
@@ -294,15 +300,39 @@ async function drivers(work) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-/** Medians per runtime of each spec and operation, the runtimes taking turns run by run. */
-async function measure(runtimes, work) {
+/** Collects launcher phase durations (ms) per phase; a phase ends at its stamp, begins at the
+ * previous one. `medians()` rounds each to 0.01 ms. */
+function phaseRecorder() {
+  const byPhase = new Map();
+  return {
+    record(times) {
+      for (let i = 1; i < times.length; i++) {
+        const ms = Number(times[i].ns - times[i - 1].ns) / 1e6;
+        byPhase.set(times[i].phase, [...(byPhase.get(times[i].phase) ?? []), ms]);
+      }
+    },
+    medians() {
+      return Object.fromEntries(
+        [...byPhase].map(([phase, ms]) => [phase, Number(median(ms).toFixed(2))]),
+      );
+    },
+  };
+}
+
+/** Medians per runtime of each spec and operation, the runtimes taking turns run by run, and
+ * the library's launcher phases. */
+async function measure(work) {
+  let recorder = phaseRecorder();
+  const runtimes = await drivers(work, (times) => recorder.record(times));
   const result = Object.fromEntries(Object.keys(runtimes).map((name) => [name, {}]));
+  const phases = {};
   for (const spec of ['minimal', 'docker']) {
     const bundle = join(work, spec);
     for (const op of ['run', 'cycle']) {
       const times = Object.fromEntries(Object.keys(runtimes).map((name) => [name, []]));
       // page cache, seccomp cache
       for (const driver of Object.values(runtimes)) await driver[op](`warm-${spec}-${op}`, bundle);
+      recorder = phaseRecorder();
       for (let i = 0; i < runs; i++) {
         for (const [name, driver] of Object.entries(runtimes)) {
           const t0 = performance.now();
@@ -312,6 +342,7 @@ async function measure(runtimes, work) {
       }
       for (const [name, ts] of Object.entries(times))
         result[name][`${spec}.${op}`] = Number(median(ts).toFixed(1));
+      phases[`${spec}.${op}`] = recorder.medians();
       console.error(
         spec,
         op,
@@ -319,7 +350,7 @@ async function measure(runtimes, work) {
       );
     }
   }
-  return result;
+  return { result, phases };
 }
 
 /** Runs this script again in a private mount namespace without the hybrid cgroup2 mount. */
@@ -355,7 +386,9 @@ if (!values.isolated) {
 } else {
   const work = await makeWorkdir();
   try {
-    const results = await measure(await drivers(work), work);
+    const loadBefore = loadavg();
+    const { result: results, phases } = await measure(work);
+    const load = { before: loadBefore, after: loadavg() };
     const ratios = {};
     for (const key of Object.keys(results.runc)) {
       ratios[key] = {
@@ -363,7 +396,15 @@ if (!values.isolated) {
         'lib/crun': Number((results['berth-lib'][key] / results.crun[key]).toFixed(2)),
       };
     }
-    const report = { runs, unit: 'ms (median)', results, ratios, date: new Date().toISOString() };
+    const report = {
+      runs,
+      unit: 'ms (median)',
+      results,
+      ratios,
+      libPhases: phases,
+      load,
+      date: new Date().toISOString(),
+    };
     console.log(JSON.stringify(report, null, 2));
     if (values.out) await writeFile(values.out, `${JSON.stringify(report, null, 2)}\n`);
   } finally {

@@ -32,6 +32,11 @@ export class FakeManager implements CgroupManager {
     this.members.add(pid);
   }
 
+  /** In memory there is no file a process could write itself into. */
+  joinFiles(): string[] {
+    return [];
+  }
+
   async pids(): Promise<number[]> {
     return [...this.members];
   }

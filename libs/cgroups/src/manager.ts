@@ -18,6 +18,13 @@ export interface CgroupManager {
   /** Writes the limits in an OCI linux.resources object; absent or 0 fields are left as they are. */
   apply(resources: LinuxResources): Promise<void>;
   addProcess(pid: number): Promise<void>;
+  /**
+   * The files a single-threaded process writes 0 into to move itself into the cgroup, one per
+   * hierarchy the cgroup spans: how the launcher joins without a round trip to us. On v1 these
+   * are the `tasks` files: moving only the writing thread skips the thread-group lock, whose
+   * RCU grace period makes each cgroup.procs write on a v1 hierarchy cost milliseconds.
+   */
+  joinFiles(): string[];
   /** Every pid in the cgroup and its descendants. */
   pids(): Promise<number[]>;
   stats(): Promise<CgroupStats>;

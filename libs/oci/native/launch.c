@@ -698,6 +698,16 @@ static void write_id_maps(pid_t pid) {
   if (g && write_file(path, g->fields[0]) < 0) die("write gid_map");
 }
 
+/* Moves us into the container's cgroup ('P' records: one file per hierarchy, v1 `tasks` or v2
+ * cgroup.procs) before anything is created, so that every process of the container starts
+ * inside it. Writing 0 moves the writer, here our only thread: the runtime need not wait for
+ * our pid, and on v1 the kernel skips the thread-group lock and its RCU grace period. */
+static void join_cgroup(void) {
+  for (int i = 0; i < P.nrecs; i++)
+    if (P.recs[i].tag == 'P' && write_file(P.recs[i].fields[0], "0") < 0)
+      die("join cgroup %s", P.recs[i].fields[0]);
+}
+
 static pid_t fg_child;
 static void forward(int sig) { kill(fg_child, sig); }
 
@@ -738,8 +748,9 @@ int main(int argc, char **argv, char **envp) {
   (void)argc;
   reexec_sealed(argv, envp);
   stamp("spawn"); /* the runtime spawned us and we re-executed from a sealed copy */
-  /* The runtime sends the plan once it has put us in the container's cgroup. */
   if (plan_read(REPORT_FD, &P) < 0) die("read launch plan");
+  stamp("plan");
+  join_cgroup();
   stamp("cgroup");
   struct record *mode = plan_get(&P, 'm');
   if (!mode || mode->nfields < 2) {

@@ -149,15 +149,16 @@ export class Runtime {
         warn: this.opts.warn,
         hookState: spec.hooks ? [hookJson[0] ?? '', hookJson[1] ?? ''] : undefined,
       });
-      const mgr = cgroup;
-      launched = await launch(plan, {
-        stdio: opts.stdio,
-        onSpawn: (pid) => mgr.addProcess(pid),
-        onHooks: async (pid) => {
-          await runHooks(spec.hooks?.prestart, state(pid));
-          await runHooks(spec.hooks?.createRuntime, state(pid));
+      launched = await launch(
+        { ...plan, cgroupJoin: cgroup.joinFiles() },
+        {
+          stdio: opts.stdio,
+          onHooks: async (pid) => {
+            await runHooks(spec.hooks?.prestart, state(pid));
+            await runHooks(spec.hooks?.createRuntime, state(pid));
+          },
         },
-      });
+      );
       rec.pid = launched.pid;
       rec.startTime = processStartTime(launched.pid) ?? '';
       await this.store.save(rec);
@@ -332,10 +333,10 @@ export class Runtime {
       warn: this.opts.warn,
     });
     const cgroup = await this.cgroup(rec);
-    const launched = await launch(plan, {
-      stdio: opts.stdio,
-      onSpawn: (pid) => cgroup.addProcess(pid),
-    });
+    const launched = await launch(
+      { ...plan, cgroupJoin: cgroup.joinFiles() },
+      { stdio: opts.stdio },
+    );
     await writePidFile(opts.pidFile, launched.pid);
     return launched;
   }

@@ -22,6 +22,7 @@ const SKEW_NS = 2_000_000n;
 /** Phases every launch of a container with a rootfs passes, in the native launcher. */
 const LAUNCH_PHASES = [
   'spawn',
+  'plan',
   'cgroup',
   'namespaces.join',
   'namespaces.create',

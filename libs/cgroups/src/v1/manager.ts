@@ -97,6 +97,10 @@ export class V1Manager implements CgroupManager {
     );
   }
 
+  joinFiles(): string[] {
+    return this.dirs.map((d) => posix.join(d.dir, 'tasks'));
+  }
+
   async pids(): Promise<number[]> {
     return this.primary ? collectPids(this.options.fs, this.primary.dir) : [];
   }

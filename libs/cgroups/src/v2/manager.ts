@@ -71,6 +71,11 @@ export class V2Manager implements CgroupManager {
     return writePid(this.options.fs, this.cg.dir, pid, this.options.timing);
   }
 
+  /** cgroup.procs: cgroup.threads only moves a thread within its resource domain. */
+  joinFiles(): string[] {
+    return [posix.join(this.cg.dir, 'cgroup.procs')];
+  }
+
   pids(): Promise<number[]> {
     return collectPids(this.options.fs, this.cg.dir);
   }

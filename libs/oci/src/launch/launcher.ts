@@ -51,8 +51,6 @@ export interface Launched {
 export interface LaunchOptions {
   /** stdin, stdout, stderr for the container process (default: inherit ours). */
   stdio?: [Stdio, Stdio, Stdio];
-  /** Called once the launcher is running and before it reads the plan (cgroup join). */
-  onSpawn?: (launcherPid: number) => Promise<void>;
   /** prestart/createRuntime hooks: after mounts, before pivot_root; the pid is known. */
   onHooks?: (pid: number) => Promise<void>;
 }
@@ -137,14 +135,7 @@ export async function launch(plan: LaunchPlan, opts: LaunchOptions = {}): Promis
     channel.on('error', () => {
       /* 'close' reports */
     });
-    const pidOfLauncher = child.pid;
-    if (pidOfLauncher === undefined) return;
-    (opts.onSpawn?.(pidOfLauncher) ?? Promise.resolve()).then(
-      () => channel.write(encodePlan(plan)),
-      (err: Error) => {
-        child.kill('SIGKILL');
-        error = err.message;
-      },
-    );
+    // Sent at once: the launcher joins the cgroup itself (the plan's cgroupJoin files).
+    if (child.pid !== undefined) channel.write(encodePlan(plan));
   });
 }

@@ -20,6 +20,7 @@ const hex = (v: bigint) => `0x${v.toString(16)}`;
 export function encodePlan(plan: LaunchPlan): Buffer {
   const out: Buffer[] = [fields('m', plan.mode, plan.foreground ? 1 : 0)];
   const add = (tag: string, ...values: Field[]) => out.push(fields(tag, ...values));
+  for (const f of plan.cgroupJoin ?? []) add('P', f);
   add('C', plan.cloneFlags);
   for (const j of plan.join) add('N', j.flag, j.path);
   if (plan.timeOffsets) add('T', plan.timeOffsets);

@@ -52,6 +52,9 @@ export interface LaunchPlan {
   mode: 'init' | 'exec';
   /** The launcher stays as the parent and exits with the process's status. */
   foreground: boolean;
+  /** Files the launcher writes 0 into first to join the container's cgroup (absent: it stays
+   * in ours); see CgroupManager.joinFiles. */
+  cgroupJoin?: string[];
   /** CLONE_NEW* flags of namespaces to create. */
   cloneFlags: number;
   /** Namespaces to join, by CLONE_NEW* flag and /proc or bind-mount path. */
