@@ -8,6 +8,7 @@ export { encodePlan } from './plan/encode';
 export { readHostInfo } from './plan/host';
 export { CAPABILITIES } from './plan/process';
 export { seccompSource } from './plan/seccomp';
+export { MS, parseMountOptions, type ParsedOptions } from './plan/mount-options';
 export {
   launch,
   launchPhases,

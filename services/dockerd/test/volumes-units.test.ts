@@ -36,7 +36,7 @@ import {
 } from '../src/containers/mounts';
 import { resolveInRoot } from '../src/containers/resolve-in-root';
 import { libc } from '../src/system/libc';
-import { isMountPoint, mountWithOptions, parseMountOptions } from '../src/system/mount';
+import { isMountPoint, mountWithOptions } from '../src/system/mount';
 import { validateLocalOptions } from '../src/volumes/local-options';
 import { ANONYMOUS_LABEL, VolumeStore } from '../src/volumes/store';
 
@@ -283,16 +283,7 @@ describe('local volumes', () => {
   });
 });
 
-describe('mount(8) options', () => {
-  it('splits flags, propagation and filesystem data', () => {
-    expect(parseMountOptions(['ro', 'nosuid', 'rbind', 'rshared', 'size=1m', 'uid=1'])).toEqual({
-      flags: 0x1 | 0x2 | 0x1000 | 0x4000,
-      propagation: 0x100000 | 0x4000,
-      data: 'size=1m,uid=1',
-    });
-    expect(parseMountOptions(['ro', 'rw']).flags).toBe(0);
-  });
-
+describe('mountinfo', () => {
   it('reads mount points from mountinfo, unescaping spaces', () => {
     const info = '36 35 98:0 / /mnt/with\\040space rw - ext3 /dev/root rw\n';
     expect(isMountPoint('/mnt/with space', info)).toBe(true);
