@@ -1,39 +1,17 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { selfSignedCert } from '@berth/test-peers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRegistry, type TestRegistry } from './helpers';
-
-const run = promisify(execFile);
 
 let dir: string;
 let reg: TestRegistry;
 let cert: Buffer;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'berth-registry-tls-'));
-  const [certPath, keyPath] = [join(dir, 'cert.pem'), join(dir, 'key.pem')];
-  await run('openssl', [
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:prime256v1',
-    '-nodes',
-    '-days',
-    '1',
-    '-subj',
-    '/CN=127.0.0.1',
-    '-addext',
-    'subjectAltName=IP:127.0.0.1',
-    '-keyout',
-    keyPath,
-    '-out',
-    certPath,
-  ]);
+  const { cert: certPath, key: keyPath } = selfSignedCert(dir);
   cert = await readFile(certPath);
   reg = await startRegistry({ tls: { cert: certPath, key: keyPath } });
 });
