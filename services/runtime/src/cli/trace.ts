@@ -23,7 +23,8 @@ export async function traced<T>(operation: string, id: string, fn: () => Promise
   } finally {
     const times = (result as Partial<Launched> | undefined)?.times ?? [];
     // Loaded only for a traced call: telemetry's modules stay off every untraced start.
-    const { recordProcessSpan } = await import('@berth/telemetry');
+    // The one-shot entry alone: the lib's index would also load pino and the OTel API.
+    const { recordProcessSpan } = await import('@berth/telemetry/oneshot');
     await recordProcessSpan(
       'runtime',
       {
