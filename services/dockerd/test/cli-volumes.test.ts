@@ -284,6 +284,8 @@ describe('volumes, mounts and docker cp through the docker CLI', { tags: ['kerne
   });
 
   it('mounts a volume created with local driver options (tmpfs) while containers use it', async () => {
+    // This daemon's mount only: the dockerd-upstream project runs the same test at the same time.
+    const memData = join(dir, 'data', 'volumes', 'mem', '_data');
     await ok([
       'volume',
       'create',
@@ -307,7 +309,7 @@ describe('volumes, mounts and docker cp through the docker CLI', { tags: ['kerne
     ]);
     expect(out).toMatch(/^tmpfs \/mem tmpfs .*size=2048k/);
     // unmounted when no running container uses it, as the local driver does: the data goes
-    expect(readFileSync('/proc/self/mountinfo', 'utf8')).not.toMatch(/volumes\/mem\/_data/);
+    expect(readFileSync('/proc/self/mountinfo', 'utf8')).not.toContain(memData);
     expect(await ok(['run', '--rm', '-v', 'mem:/mem', SMALL, 'ls', '-A', '/mem'])).toBe('');
     expect(JSON.parse(await ok(['volume', 'inspect', 'mem']))[0].Options).toEqual({
       type: 'tmpfs',
@@ -315,7 +317,7 @@ describe('volumes, mounts and docker cp through the docker CLI', { tags: ['kerne
       o: 'size=2m',
     });
     await ok(['volume', 'rm', 'mem']);
-    expect(readFileSync('/proc/self/mountinfo', 'utf8')).not.toMatch(/volumes\/mem\/_data/);
+    expect(readFileSync('/proc/self/mountinfo', 'utf8')).not.toContain(memData);
   });
 
   it('copies files in and out of running and stopped containers, confined to the container root', async () => {

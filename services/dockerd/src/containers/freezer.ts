@@ -11,11 +11,14 @@ interface Hold {
 
 export class TaskFreezer {
   private readonly holds = new Map<string, Hold>();
+  /** Resumes still in flight: a new hold must not send Pause before the task has resumed. */
+  private readonly resuming = new Map<string, Promise<void>>();
 
   constructor(private readonly connection: ContainerdConnection) {}
 
   /** Freezes the task (once for all holders); the returned function releases this hold. */
   async hold(id: string): Promise<() => Promise<void>> {
+    while (!this.holds.has(id) && this.resuming.has(id)) await this.resuming.get(id);
     let hold = this.holds.get(id);
     if (!hold) {
       hold = {
@@ -32,7 +35,13 @@ export class TaskFreezer {
       released = true;
       if (--current.count > 0) return;
       this.holds.delete(id);
-      await this.connection.call('tasks', 'Resume', { container_id: id }).catch(() => undefined);
+      const resumed = this.connection
+        .call('tasks', 'Resume', { container_id: id })
+        .then(() => undefined)
+        .catch(() => undefined)
+        .finally(() => this.resuming.delete(id));
+      this.resuming.set(id, resumed);
+      await resumed;
     };
     try {
       await current.paused;
