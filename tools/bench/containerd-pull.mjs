@@ -16,6 +16,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import { ensureTestImages } from '@berth/test-images';
+import { median, writeContainerdConfig } from './lib/common.mjs';
 
 const exec = promisify(execFile);
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -63,12 +64,7 @@ const ctr = (address, ...args) =>
   exec('ctr', ['--address', address, ...args], { maxBuffer: 64 << 20 });
 
 async function startUpstream(dir) {
-  const address = join(dir, 'containerd.sock');
-  const config = join(dir, 'config.toml');
-  await writeFile(
-    config,
-    `version = 2\nroot = "${dir}/root"\nstate = "${dir}/state"\ndisabled_plugins = ["io.containerd.grpc.v1.cri"]\n[grpc]\n  address = "${address}"\n[ttrpc]\n  address = "${address}.ttrpc"\n`,
-  );
+  const { address, config } = writeContainerdConfig(dir);
   const child = spawn('containerd', ['--config', config], { stdio: 'ignore' });
   await waitFor(() => ctr(address, 'version'), 'upstream containerd');
   return { address, pid: child.pid, stop: stopper(child) };
@@ -125,8 +121,6 @@ async function timePull(start, ref, work) {
     await rm(dir, { recursive: true, force: true });
   }
 }
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const loadBefore = loadavg();
 const images = await ensureTestImages(['big', 'many']);

@@ -17,6 +17,7 @@ import { rmdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { median, writeContainerdConfig } from './lib/common.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const { values } = parseArgs({
@@ -146,20 +147,8 @@ function timed(fn) {
 
 async function startUpstream(dir) {
   mkdirSync(dir, { recursive: true });
-  const address = join(dir, 'containerd.sock');
-  writeFileSync(
-    join(dir, 'config.toml'),
-    [
-      'version = 2',
-      `root = ${JSON.stringify(join(dir, 'root'))}`,
-      `state = ${JSON.stringify(join(dir, 'state'))}`,
-      'disabled_plugins = ["io.containerd.grpc.v1.cri"]',
-      `[grpc]\n  address = ${JSON.stringify(address)}`,
-      `[ttrpc]\n  address = ${JSON.stringify(`${address}.ttrpc`)}`,
-      '',
-    ].join('\n'),
-  );
-  return startDaemon('containerd', ['--config', join(dir, 'config.toml')], address);
+  const { address, config } = writeContainerdConfig(dir);
+  return startDaemon('containerd', ['--config', config], address);
 }
 
 async function startBerth(dir) {
@@ -207,9 +196,4 @@ function findTestImage() {
     if (existsSync(path)) return path;
   }
   throw new Error(`no small test image under ${cache}: run berth-test-images once`);
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }

@@ -33,6 +33,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
+import { median } from './lib/common.mjs';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const CLI_DIST = join(repoRoot, 'services/runtime/dist');
@@ -297,8 +298,6 @@ async function drivers(work, onLaunch) {
     crun: cli('crun', join(work, 'state-crun')),
   };
 }
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** Collects launcher phase durations (ms) per phase; a phase ends at its stamp, begins at the
  * previous one. `medians()` rounds each to 0.01 ms. */

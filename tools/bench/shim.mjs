@@ -22,6 +22,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { median, writeContainerdConfig } from './lib/common.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const containers = Number(process.argv[2] ?? 30);
@@ -35,7 +36,7 @@ const archive = findTestImage();
 
 const dir = mkdtempSync(join(tmpdir(), 'berth-bench-shim-'));
 const namespace = `bench-${process.pid}`;
-const address = join(dir, 'containerd.sock');
+const { address, config } = writeContainerdConfig(dir);
 const bin = join(dir, 'bin');
 mkdirSync(bin);
 // containerd runs the native front; it hands the group server and rare paths to Node.
@@ -43,19 +44,7 @@ symlinkSync(
   join(root, 'services/shim/native/build/containerd-shim-berth-v1'),
   join(bin, 'containerd-shim-berth-v1'),
 );
-writeFileSync(
-  join(dir, 'config.toml'),
-  [
-    'version = 2',
-    `root = ${JSON.stringify(join(dir, 'root'))}`,
-    `state = ${JSON.stringify(join(dir, 'state'))}`,
-    'disabled_plugins = ["io.containerd.grpc.v1.cri"]',
-    `[grpc]\n  address = ${JSON.stringify(address)}`,
-    `[ttrpc]\n  address = ${JSON.stringify(`${address}.ttrpc`)}`,
-    '',
-  ].join('\n'),
-);
-const containerd = spawn('containerd', ['--config', join(dir, 'config.toml')], {
+const containerd = spawn('containerd', ['--config', config], {
   stdio: 'ignore',
   env: {
     ...process.env,
@@ -212,11 +201,6 @@ function kill(pid) {
   } catch {
     // gone
   }
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 async function waitFor(check, timeoutMs = 20_000) {

@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { median } from './lib/common.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const runs = Number(process.argv[2] ?? 30);
@@ -33,7 +34,6 @@ function timeOnce(argv) {
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const available = pairs.filter(([, berth]) => berth[0] === 'node' || existsSync(berth[0]));
 const samples = new Map(available.map(([label]) => [label, { berth: [], upstream: [] }]));
 for (let i = 0; i < runs; i++) {

@@ -10,10 +10,10 @@ import {
   readFileSync,
   rmdirSync,
   rmSync,
-  writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { median, writeContainerdConfig } from './common.mjs';
 
 const root = resolve(import.meta.dirname, '../../..');
 export const IMAGE = 'berth.test/small:latest';
@@ -24,7 +24,7 @@ const ownCgroup =
     .find((l) => l.split(':')[1] === 'memory')
     ?.split(':')[2] ?? '/';
 
-export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+export { median };
 
 export function findTestImage() {
   const cache = process.env.BERTH_TEST_IMAGES ?? '/var/lib/berth-test-images';
@@ -79,22 +79,7 @@ export class Daemons {
   async startContainerd(name) {
     const base = join(this.dir, name);
     mkdirSync(base, { recursive: true });
-    const address = join(base, 'containerd.sock');
-    const config = join(base, 'config.toml');
-    writeFileSync(
-      config,
-      [
-        'version = 2',
-        `root = ${JSON.stringify(join(base, 'root'))}`,
-        `state = ${JSON.stringify(join(base, 'state'))}`,
-        'disabled_plugins = ["io.containerd.grpc.v1.cri"]',
-        '[grpc]',
-        `  address = ${JSON.stringify(address)}`,
-        '[ttrpc]',
-        `  address = ${JSON.stringify(`${address}.ttrpc`)}`,
-        '',
-      ].join('\n'),
-    );
+    const { address, config } = writeContainerdConfig(base);
     this.start(`${name}-containerd`, 'containerd', ['--config', config]);
     await this.waitForSocket(address, `${name}-containerd`);
     return address;
