@@ -1,7 +1,7 @@
 // berth-monitor: the tiny parent of one container process (init or exec), like conmon.
 //
 //   berth-monitor -s CTL -e EXIT -p PIDFILE [-i IN] [-o OUT] [-r ERR] [-c CONSOLE]
-//                 [-g SERVER -R RESPAWN] [-m MEMCG] -- RUNTIME ARGS...
+//                 [-g SERVER -R RESPAWN] [-m MEMCG] [-3] -- RUNTIME ARGS...
 //
 // It runs `RUNTIME ARGS...` (e.g. `runc create --pid-file PIDFILE ...` or `runc exec --detach
 // ...`), becomes a child subreaper so the container process is reparented to it when the
@@ -17,6 +17,9 @@
 //   - server loss: when the last control connection drops while the process still runs, the
 //     shim server died; unless another monitor already brought it back (SERVER accepts), the
 //     monitor runs the script RESPAWN, so containerd finds the server when it reconnects.
+//   - channel: with -3, fd 3 is the invoker's channel to the runtime (berth's launcher reads
+//     its plan there and reports progress back): only the runtime keeps it, so the invoker
+//     sees it close once the runtime and the process it created are done with it.
 //   - exit: once the process is reaped and its output drained, "PID STATUS UNIX_NANOS" is
 //     written to EXIT (temp file + rename) and the monitor exits, so every control
 //     connection sees EOF. STATUS is the code, or 128+signal, as containerd reports it.
@@ -46,6 +49,7 @@
 
 struct opts {
   const char *ctl, *exit_file, *pid_file, *in, *out, *err, *console, *server, *respawn, *memcg;
+  int channel; /* -3 */
   char **argv;
 };
 
@@ -57,7 +61,7 @@ static void die(const char *what) {
 static int parse(int argc, char **argv, struct opts *o) {
   int c;
   memset(o, 0, sizeof(*o));
-  while ((c = getopt(argc, argv, "s:e:p:i:o:r:c:g:R:m:")) != -1) {
+  while ((c = getopt(argc, argv, "s:e:p:i:o:r:c:g:R:m:3")) != -1) {
     switch (c) {
     case 's': o->ctl = optarg; break;
     case 'e': o->exit_file = optarg; break;
@@ -69,6 +73,7 @@ static int parse(int argc, char **argv, struct opts *o) {
     case 'g': o->server = optarg; break;
     case 'R': o->respawn = optarg; break;
     case 'm': o->memcg = optarg; break;
+    case '3': o->channel = 1; break;
     default: return -1;
     }
   }
@@ -229,7 +234,7 @@ int main(int argc, char **argv) {
   struct opts o;
   if (parse(argc, argv, &o) < 0) {
     dprintf(2, "usage: berth-monitor -s CTL -e EXIT -p PIDFILE [-i IN] [-o OUT] [-r ERR] "
-               "[-c CONSOLE] -- RUNTIME ARGS...\n");
+               "[-c CONSOLE] [-g SERVER -R RESPAWN] [-m MEMCG] [-3] -- RUNTIME ARGS...\n");
     return 2;
   }
   int sync[2];
@@ -239,6 +244,7 @@ int main(int argc, char **argv) {
   if (daemon > 0) {
     /* The invoker's half: relay the daemon's verdict on the runtime and leave. */
     close(sync[1]);
+    if (o.channel) close(3);
     char msg[64] = {0};
     ssize_t n = read(sync[0], msg, sizeof(msg) - 1);
     if (n <= 0) return 1;
@@ -289,6 +295,7 @@ int main(int argc, char **argv) {
     execvp(o.argv[0], o.argv);
     _exit(127);
   }
+  if (o.channel) close(3);
   /* Only the process keeps the write ends, so their EOF means all its writers are gone. */
   if (in_pipe[0] >= 0) close(in_pipe[0]);
   if (out_pipe[1] >= 0) close(out_pipe[1]);

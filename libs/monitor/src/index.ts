@@ -11,4 +11,4 @@ export {
   type SpawnMonitorOptions,
 } from './spawn';
 export { MonitorConnection } from './control';
-export { runCaptured, type CapturedRun, type RunOptions } from './posix-spawn';
+export { runCaptured, socketPair, type CapturedRun, type RunOptions } from './posix-spawn';

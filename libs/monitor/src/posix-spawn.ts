@@ -10,6 +10,7 @@ import { constants } from 'node:os';
 
 interface Libc {
   pipe2: (fds: Int32Array, flags: number) => number;
+  socketpair: (domain: number, type: number, protocol: number, fds: Int32Array) => number;
   close: (fd: number) => number;
   faInit: (fa: Buffer) => number;
   faDup2: (fa: Buffer, fd: number, to: number) => number;
@@ -39,6 +40,8 @@ const FILE_ACTIONS_SIZE = 256;
 const SPAWNATTR_SIZE = 1024;
 const SIGSET_SIZE = 256;
 const O_CLOEXEC = 0o2000000;
+const AF_UNIX = 1;
+const SOCK_STREAM = 1;
 const POSIX_SPAWN_SETSIGDEF = 0x04;
 const POSIX_SPAWN_SETSIGMASK = 0x08;
 const WNOHANG = 1;
@@ -51,6 +54,7 @@ function load(): Libc {
   const lib = koffi.load('libc.so.6');
   libc = {
     pipe2: lib.func('int pipe2(_Out_ int *fds, int flags)'),
+    socketpair: lib.func('int socketpair(int domain, int type, int protocol, _Out_ int *fds)'),
     close: lib.func('int close(int fd)'),
     faInit: lib.func('int posix_spawn_file_actions_init(void *fa)'),
     faDup2: lib.func('int posix_spawn_file_actions_adddup2(void *fa, int fd, int newfd)'),
@@ -83,6 +87,9 @@ export interface RunOptions {
   cwd?: string;
   env: NodeJS.ProcessEnv;
   stdin?: Uint8Array | string;
+  /** Descriptors the child gets as fd 3, 4, ... (e.g. one end of socketPair()). They are
+   * handed over: closed here once the child has them. */
+  fds?: number[];
 }
 
 function errnoError(call: string, errno: number): NodeJS.ErrnoException {
@@ -94,6 +101,15 @@ function errnoError(call: string, errno: number): NodeJS.ErrnoException {
 function pipe(l: Libc): [number, number] {
   const fds = new Int32Array(2);
   if (l.pipe2(fds, O_CLOEXEC) !== 0) throw errnoError('pipe2', koffi.errno());
+  return [fds[0]!, fds[1]!];
+}
+
+/** A connected pair of unix stream sockets (close-on-exec): one end to keep, one to hand on. */
+export function socketPair(): [number, number] {
+  const fds = new Int32Array(2);
+  if (load().socketpair(AF_UNIX, SOCK_STREAM | O_CLOEXEC, 0, fds) !== 0) {
+    throw errnoError('socketpair', koffi.errno());
+  }
   return [fds[0]!, fds[1]!];
 }
 
@@ -115,7 +131,7 @@ export async function runCaptured(
   try {
     l.faInit(fa);
     l.attrInit(attr);
-    childEnds.forEach((fd, stdio) => l.faDup2(fa, fd, stdio));
+    [...childEnds, ...(options.fds ?? [])].forEach((fd, target) => l.faDup2(fa, fd, target));
     if (options.cwd !== undefined) l.faChdir(fa, options.cwd);
     // As child_process does: default dispositions (Node ignores SIGPIPE) and no blocked signals.
     l.sigfillset(all);
@@ -130,7 +146,7 @@ export async function runCaptured(
   } finally {
     l.faDestroy(fa);
     l.attrDestroy(attr);
-    for (const fd of childEnds) l.close(fd);
+    for (const fd of [...childEnds, ...(options.fds ?? [])]) l.close(fd);
   }
   const [stdinFd, stdoutFd, stderrFd] = [pipes[0]![1], pipes[1]![0], pipes[2]![0]];
   if (err !== 0) {

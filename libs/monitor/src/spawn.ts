@@ -33,6 +33,9 @@ export interface SpawnMonitorOptions extends MonitorPaths, MonitorStdio {
   respawn?: ServerRespawn;
   /** The process's cgroup v1 memory directory, to be told of OOM kills in it. */
   memoryCgroup?: string;
+  /** A descriptor the runtime command gets as fd 3 (berth's launcher channel); handed over:
+   * closed here once the monitor has it. */
+  channel?: number;
 }
 
 export interface MonitoredProcess {
@@ -70,10 +73,14 @@ export async function spawnMonitor(options: SpawnMonitorOptions): Promise<Monito
     ['-m', options.memoryCgroup],
   ];
   const args = flags.flatMap(([flag, value]) => (value ? [flag, value] : []));
+  const channel = options.channel === undefined ? [] : ['-3'];
   const { status, stdout, stderr } = await runCaptured(
     monitorBinary(),
-    [...args, '--', ...options.command],
-    { env: options.env ?? process.env },
+    [...args, ...channel, '--', ...options.command],
+    {
+      env: options.env ?? process.env,
+      ...(options.channel === undefined ? {} : { fds: [options.channel] }),
+    },
   );
   if (status !== 0) throw new RuntimeCommandError(status, stderr.toString());
   const [pid, monitorPid] = stdout.toString().trim().split(' ').map(Number);

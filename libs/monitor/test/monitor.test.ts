@@ -1,6 +1,7 @@
 // berth-monitor driven through its TS API, with a fake runtime (test/fixtures/fake-runtime.py)
 // that starts a shell command in the background the way `runc create` leaves the container.
 import { execFileSync, spawn } from 'node:child_process';
+import net from 'node:net';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import {
   MonitorConnection,
   readExitFile,
   RuntimeCommandError,
+  socketPair,
   spawnMonitor,
   type MonitorPaths,
 } from '../src/index';
@@ -163,5 +165,21 @@ describe('berth-monitor', () => {
     await expect(failure).rejects.toMatchObject({ exitCode: 3 });
     expect(existsSync(paths.control)).toBe(false);
     expect(await readExitFile(paths.exitFile)).toBeUndefined();
+  });
+
+  it('hands a channel to the runtime as fd 3 and keeps no copy of it', async () => {
+    const [ours, theirs] = socketPair();
+    const channel = new net.Socket({ fd: ours });
+    let said = '';
+    channel.on('data', (c: Buffer) => (said += c.toString()));
+    const closed = new Promise((resolve) => channel.on('close', resolve));
+    channel.write('ping\n');
+    // The runtime answers on fd 3, and the process it leaves behind holds no copy of it.
+    const script = `read line <&3; echo "got $line" >&3; ${fakeRuntime} ${paths.pidFile} sleep 30 3>&-`;
+    const proc = await spawnMonitor({ ...paths, channel: theirs, command: ['sh', '-c', script] });
+    await closed; // only possible once neither monitor process holds fd 3
+    expect(said).toBe('got ping\n');
+    expect(alive(proc.pid)).toBe(true);
+    process.kill(proc.pid, 'SIGKILL');
   });
 });

@@ -598,9 +598,43 @@ static void set_uts_and_sysctls(void) {
   }
 }
 
+/* runc's --pid-file ('I'): written whole (temp file, rename) before anyone waits on it; a
+ * monitor parenting the process reads it as soon as we exit. Its directory is opened before
+ * any namespace is joined (an exec joins the container's mounts, where the path is not). */
+static int pid_dir = -1;
+static const char *pid_name;
+
+static void open_pid_dir(void) {
+  struct record *r = plan_get(&P, 'I');
+  if (!r) return;
+  char *slash = strrchr(r->fields[0], '/');
+  if (!slash) {
+    errno = EINVAL;
+    die("pid file %s is not an absolute path", r->fields[0]);
+  }
+  *slash = '\0';
+  pid_dir = open(*r->fields[0] ? r->fields[0] : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  *slash = '/';
+  pid_name = slash + 1;
+  if (pid_dir < 0) die("open pid file directory of %s", r->fields[0]);
+}
+
+static void write_pid_file(pid_t pid) {
+  if (pid_dir < 0) return;
+  char tmp[300], text[16];
+  snprintf(tmp, sizeof tmp, ".%d.pid.tmp", getpid());
+  snprintf(text, sizeof text, "%d", pid);
+  int fd = openat(pid_dir, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text) || close(fd) < 0 ||
+      renameat(pid_dir, tmp, pid_dir, pid_name) < 0)
+    die("write pid file %s", pid_name);
+  close(pid_dir);
+}
+
 /* The container process, from the parent's go-ahead to execve. */
 static void child(int sync, int console, int fifo) {
   nstamps = 0; /* the parent reports its own phases */
+  if (pid_dir >= 0) close(pid_dir); /* the host's: never inside the container */
   if (read(sync, &host_pid, sizeof host_pid) != sizeof host_pid) die("waiting for id maps");
   close(sync);
   stamp("sync");
@@ -776,6 +810,7 @@ int main(int argc, char **argv, char **envp) {
     fifo = open(f->fields[0], O_PATH | O_CLOEXEC);
     if (fifo < 0) die("open exec fifo");
   }
+  open_pid_dir();
   join_namespaces();
   stamp("namespaces.join");
   long long flags = plan_num(&P, 'C', 0, 0);
@@ -798,6 +833,7 @@ int main(int argc, char **argv, char **envp) {
   close(sync[1]);
   write_id_maps(pid);
   stamp("id_maps");
+  write_pid_file(pid);
   char line[32];
   snprintf(line, sizeof line, "pid %d\n", pid);
   report_stamps(line);

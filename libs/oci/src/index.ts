@@ -16,6 +16,8 @@ export {
   type Launched,
   type LaunchPhase,
   type PhaseStamp,
+  type SpawnedLauncher,
+  type SpawnLauncher,
 } from './launch/launcher';
 export { HookError } from './launch/hooks';
 export { ContainerNotFound, type OciState, type Status } from './state/store';

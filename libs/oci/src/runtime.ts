@@ -1,7 +1,7 @@
 // The runtime's operations (runc's commands) over a state root: create/start/run/exec/state/
 // list/kill/delete/ps/pause/resume/update/stats. The CLI in services/runtime is a thin shell.
 import { constants } from 'node:fs';
-import { open, readFile, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
+import { open, readFile, rm, type FileHandle } from 'node:fs/promises';
 import { readlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
@@ -47,6 +47,7 @@ export interface CreateOptions {
   pidFile?: string;
   consoleSocket?: string;
   stdio?: LaunchOptions['stdio'];
+  spawn?: LaunchOptions['spawn'];
   /** run: the launcher stays the parent and `exited` is the container's exit status. */
   foreground?: boolean;
 }
@@ -55,17 +56,14 @@ export interface ExecOptions {
   pidFile?: string;
   consoleSocket?: string;
   stdio?: LaunchOptions['stdio'];
+  spawn?: LaunchOptions['spawn'];
   detach?: boolean;
 }
 
 const PID_SENTINEL = -7777777;
 
-async function writePidFile(path: string | undefined, pid: number): Promise<void> {
-  if (!path) return;
-  const tmp = join(resolve(path, '..'), `.${process.pid}.pid`);
-  await writeFile(tmp, String(pid));
-  await rename(tmp, path);
-}
+/** The launcher writes the pid file; relative paths are the caller's, as runc's. */
+const pidFile = (path: string | undefined) => (path ? resolve(path) : undefined);
 
 const nsLink = (pid: number | 'self', type: NamespaceType) => {
   try {
@@ -150,9 +148,10 @@ export class Runtime {
         hookState: spec.hooks ? [hookJson[0] ?? '', hookJson[1] ?? ''] : undefined,
       });
       launched = await launch(
-        { ...plan, cgroupJoin: cgroup.joinFiles() },
+        { ...plan, cgroupJoin: cgroup.joinFiles(), pidFile: pidFile(opts.pidFile) },
         {
           stdio: opts.stdio,
+          spawn: opts.spawn,
           onHooks: async (pid) => {
             await runHooks(spec.hooks?.prestart, state(pid));
             await runHooks(spec.hooks?.createRuntime, state(pid));
@@ -162,10 +161,10 @@ export class Runtime {
       rec.pid = launched.pid;
       rec.startTime = processStartTime(launched.pid) ?? '';
       await this.store.save(rec);
-      await writePidFile(opts.pidFile, launched.pid);
       return launched;
     } catch (err) {
       if (launched) process.kill(launched.pid, 'SIGKILL');
+      if (opts.pidFile) await rm(opts.pidFile, { force: true });
       await cgroup?.killAll('SIGKILL').catch(() => undefined);
       await cgroup?.delete().catch(() => undefined);
       await this.store.remove(id);
@@ -333,12 +332,10 @@ export class Runtime {
       warn: this.opts.warn,
     });
     const cgroup = await this.cgroup(rec);
-    const launched = await launch(
-      { ...plan, cgroupJoin: cgroup.joinFiles() },
-      { stdio: opts.stdio },
+    return launch(
+      { ...plan, cgroupJoin: cgroup.joinFiles(), pidFile: pidFile(opts.pidFile) },
+      { stdio: opts.stdio, spawn: opts.spawn },
     );
-    await writePidFile(opts.pidFile, launched.pid);
-    return launched;
   }
 
   async ps(id: string): Promise<number[]> {

@@ -19,11 +19,14 @@ describe('runtimes', () => {
     expect(table.resolve('runc').runtimeType).toBe('io.containerd.runc.v2');
     expect(binaryOf(table, 'runc')).toBe('runc');
     expect(binaryOf(table, 'crun')).toBe('crun');
-    expect(table.resolve('io.containerd.berth.v1').runtimeType).toBe('io.containerd.berth.v1');
-    expect(binaryOf(table, 'io.containerd.berth.v1')).toBe('berth-runc');
-    expect(table.resolve('io.containerd.berth.v1').options?.type_url).toBe(
-      'containerd.runc.v1.Options',
-    );
+    // berth's shim with no binary named: it runs berth's runtime in its own process.
+    expect(table.resolve('io.containerd.berth.v1')).toEqual({
+      name: 'io.containerd.berth.v1',
+      runtimeType: 'io.containerd.berth.v1',
+      options: undefined,
+    });
+    expect(table.resolve('berth-runc').runtimeType).toBe('io.containerd.runc.v2');
+    expect(binaryOf(table, 'berth-runc')).toBe('berth-runc');
   });
 
   it("refuses an unknown runtime with Docker's 400", () => {

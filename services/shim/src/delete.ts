@@ -5,13 +5,14 @@
 // - the container's monitor still runs, so only the group server died: start the server
 //   again and refuse, so containerd keeps the bundle and finds the container on reconnect;
 // - anything else: clean up as upstream does (runtime delete --force, unmount the rootfs).
+//   Without a state file the runtime is unknown: both runc's and berth's are asked.
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readExitFile } from '@berth/monitor';
 import { encodeDeleteResponse, recordedDeleteResponse, type DeleteResult } from './delete-response';
 import type { ShimFlags } from './flags';
 import { groupOf } from './group';
-import { groupAddress, groupStateDir, type GroupKey } from './paths';
+import { groupAddress, groupStateDir, runtimeRoot, type GroupKey } from './paths';
 import { accepts, spawnServer } from './start';
 import { loadState, Registry, STATE_FILE, type ContainerState } from './server/state';
 
@@ -42,17 +43,24 @@ async function cleanUp(
       `container ${flags.id} still runs under berth-monitor ${state.init.monitorPid}; its shim server is back at ${address}`,
     );
   }
-  const { RuntimeCli } = await import('./server/runtime');
+  const { openRuntime } = await import('./server/runtime');
   const { unmountAll } = await import('./server/rootfs');
-  const runtime = new RuntimeCli(
-    state?.runtime ?? {
-      binary: 'runc',
-      root: `/run/containerd/runc/${flags.namespace}`,
-      systemdCgroup: false,
-      logFile: join(bundle, 'log.json'),
-    },
-  );
-  await runtime.delete(flags.id, true).catch(() => {}); // already gone is fine
+  const logFile = join(bundle, 'log.json');
+  const configs = state
+    ? [state.runtime]
+    : [
+        { root: runtimeRoot(flags.namespace), systemdCgroup: false, logFile },
+        {
+          binary: 'runc',
+          root: runtimeRoot(flags.namespace, 'runc'),
+          systemdCgroup: false,
+          logFile,
+        },
+      ];
+  for (const config of configs) {
+    const runtime = await openRuntime(config);
+    await runtime.delete(flags.id, true).catch(() => {}); // already gone is fine
+  }
   unmountAll(join(bundle, 'rootfs'));
   const exit = state ? await readExitFile(state.init.exitFile) : undefined;
   await new Registry(groupStateDir(key)).remove(flags.id);

@@ -40,3 +40,12 @@ export function groupStateDir(key: GroupKey): string {
 export function processFileName(containerId: string, execId: string): string {
   return sha256(`${containerId}\0${execId}`).slice(0, 20);
 }
+
+/**
+ * A runtime's state root in a namespace (its --root): runc's where upstream's shim keeps it;
+ * berth's in-process runtime (no binary) its own, in berth-runc's format, so that
+ * `berth-runc --root /run/containerd/berth/<ns> list` shows its containers.
+ */
+export function runtimeRoot(namespace: string, binary?: string, root?: string): string {
+  return `${root || (binary ? '/run/containerd/runc' : '/run/containerd/berth')}/${namespace}`;
+}

@@ -1,5 +1,5 @@
 // The shim on a pure cgroup v2 host (run in the vmtest guest: libs/cgroups/test/vm/run-shim-v2.sh),
-// with runc and with crun as its runtime (Options.binary_name): Stats answer
+// with its in-process runtime (berth's) and with runc and crun (Options.binary_name): Stats answer
 // io.containerd.cgroups.v2.Metrics read from the container's cgroup, and an OOM kill in it
 // is published as /tasks/oom and counted in memory_events.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -16,6 +16,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Runtime } from '@berth/oci';
 import { TtrpcClient, TtrpcServer } from '@berth/ttrpc';
 import { decode, encode } from '../src/proto';
 import { buildShim } from './helpers/harness';
@@ -24,6 +25,8 @@ const TASK = 'containerd.task.v2.Task';
 const NAMESPACE = `berth-shim-v2-${process.pid}`;
 const PURE_V2 = existsSync('/sys/fs/cgroup/cgroup.controllers');
 const MiB = 1024 * 1024;
+/** berth's in-process runtime (no binary_name), and runc and crun by binary. */
+const RUNTIMES = ['berth', 'runc', 'crun'];
 
 interface V2Metrics {
   pids: { current: string; limit: string };
@@ -60,7 +63,7 @@ describe.skipIf(!PURE_V2)('shim on cgroup v2', { tags: ['kernel'] }, () => {
     const options = {
       type_url: 'containerd.runc.v1.Options',
       value: encode('containerd.runc.v1.Options', {
-        binary_name: runtime,
+        binary_name: runtime === 'berth' ? '' : runtime,
         root: join(dir, runtime),
       }),
     };
@@ -121,9 +124,11 @@ describe.skipIf(!PURE_V2)('shim on cgroup v2', { tags: ['kernel'] }, () => {
     await call('Shutdown', 'ShutdownRequest', { id: 'v2' }).catch(() => undefined);
     await client?.close();
     await eventServer.close();
-    for (const runtime of ['runc', 'crun']) {
+    for (const runtime of RUNTIMES) {
       for (const id of [`${runtime}-limits`, `${runtime}-oom`]) {
-        spawnSync(runtime, ['--root', join(dir, runtime, NAMESPACE), 'delete', '--force', id]);
+        const root = join(dir, runtime, NAMESPACE);
+        if (runtime === 'berth') await new Runtime({ root }).delete(id, true).catch(() => {});
+        else spawnSync(runtime, ['--root', root, 'delete', '--force', id]);
         rmdirQuietly(`/sys/fs/cgroup/${NAMESPACE}/${id}`);
       }
     }
@@ -131,7 +136,7 @@ describe.skipIf(!PURE_V2)('shim on cgroup v2', { tags: ['kernel'] }, () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  for (const runtime of ['runc', 'crun']) {
+  for (const runtime of RUNTIMES) {
     it(`${runtime}: Stats are the container cgroup's v2 metrics`, async () => {
       const id = `${runtime}-limits`;
       await create(id, runtime, ['/bin/busybox', 'sleep', '60'], 64 * MiB);

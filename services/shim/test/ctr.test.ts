@@ -1,6 +1,9 @@
 // Upstream containerd 1.6 and its `ctr` running containers through containerd-shim-berth-v1,
-// with Debian's runc as the OCI runtime.
+// with its default OCI runtime: berth's, in the shim's process (task-api.test.ts names a
+// binary instead).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Runtime } from '@berth/oci';
+import { runtimeRoot } from '../src/paths';
 import { accepts } from '../src/start';
 import { alive, Harness, RUNTIME } from './helpers/harness';
 
@@ -46,6 +49,9 @@ describe('containerd-shim-berth-v1 under upstream containerd', { tags: ['kernel'
     const script = 'trap "exit 42" TERM; while :; do sleep 0.1; done';
     expect((await run(['-d', h.image, 'd1', 'sh', '-c', script])).code).toBe(0);
     expect(await statusOf('d1')).toBe('RUNNING');
+    // berth's runtime made it, in its own root, where berth-runc would find it.
+    const berth = new Runtime({ root: runtimeRoot(h.namespace) });
+    expect(await berth.state('d1')).toMatchObject({ id: 'd1', status: 'running' });
 
     const exec = await h.ctr([
       'task',

@@ -41,18 +41,31 @@ export function launchPhases(stamps: readonly PhaseStamp[]): LaunchPhase[] {
 export interface Launched {
   /** The container process, as the host sees it. */
   pid: number;
-  /** The launcher's own pid (the process's parent in foreground mode). */
-  launcherPid: number;
   times: PhaseStamp[];
   /** The launcher's exit: 0 once a background launch is handed over, else the process's status. */
   exited: Promise<number>;
 }
+
+/** A started launcher: fd 3 of it is `channel`'s peer. */
+export interface SpawnedLauncher {
+  channel: Duplex;
+  /** Its exit status; rejects if it could not be started. */
+  exited: Promise<number>;
+}
+
+/**
+ * Starts the launcher binary with a socket to us as its fd 3. The default makes it our child;
+ * a shim instead starts it under the monitor that is to parent the container process.
+ */
+export type SpawnLauncher = (binary: string) => SpawnedLauncher;
 
 export interface LaunchOptions {
   /** stdin, stdout, stderr for the container process (default: inherit ours). */
   stdio?: [Stdio, Stdio, Stdio];
   /** prestart/createRuntime hooks: after mounts, before pivot_root; the pid is known. */
   onHooks?: (pid: number) => Promise<void>;
+  /** Starts the launcher elsewhere than as our child (then `stdio` is the spawner's affair). */
+  spawn?: SpawnLauncher;
 }
 
 function parseLines(
@@ -84,25 +97,35 @@ function wallClockNs(): bigint {
   return BigInt(Date.now()) * 1_000_000n;
 }
 
-export async function launch(plan: LaunchPlan, opts: LaunchOptions = {}): Promise<Launched> {
+/** The default SpawnLauncher: our child, with the given stdio and a pipe as fd 3. */
+async function spawnChild(binary: string, stdio: LaunchOptions['stdio']): Promise<SpawnedLauncher> {
   // Loaded here, not at start-up: state, kill, start and delete never spawn.
   const { spawn } = await import('node:child_process');
-  const [i, o, e] = opts.stdio ?? ['inherit', 'inherit', 'inherit'];
-  const times: PhaseStamp[] = [{ phase: 'begin', ns: wallClockNs() }];
-  const child = spawn(nativeBinary('berth-launch'), [], {
-    stdio: [i, o, e, 'pipe'],
-    env: {},
+  const [i, o, e] = stdio ?? ['inherit', 'inherit', 'inherit'];
+  const child = spawn(binary, [], { stdio: [i, o, e, 'pipe'], env: {} });
+  const exited = new Promise<number>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('exit', (code, signal) => resolve(code ?? 128 + (signal ? 9 : 0)));
   });
-  const channel = child.stdio[3] as Duplex;
-  const exited = new Promise<number>((res) =>
-    child.on('exit', (code, signal) => res(code ?? 128 + (signal ? 9 : 0))),
+  return { channel: child.stdio[3] as Duplex, exited };
+}
+
+export async function launch(plan: LaunchPlan, opts: LaunchOptions = {}): Promise<Launched> {
+  const times: PhaseStamp[] = [{ phase: 'begin', ns: wallClockNs() }];
+  const binary = nativeBinary('berth-launch');
+  const { channel, exited } = opts.spawn
+    ? opts.spawn(binary)
+    : await spawnChild(binary, opts.stdio);
+  const started = exited.then(
+    () => undefined,
+    (err: Error) => new LaunchError(`berth-launch: ${err.message}`),
   );
   return new Promise<Launched>((resolve, reject) => {
     let pid: number | undefined;
     let error: string | undefined;
     let ready = false;
     let pending = '';
-    child.on('error', (err) => reject(new LaunchError(`berth-launch: ${err.message}`)));
+    void started.then((failure) => failure && reject(failure));
     channel.on('data', (chunk: Buffer) => {
       pending += chunk.toString();
       const cut = pending.lastIndexOf('\n') + 1;
@@ -122,20 +145,22 @@ export async function launch(plan: LaunchPlan, opts: LaunchOptions = {}): Promis
       }
     });
     channel.on('close', () => {
-      if (ready && pid !== undefined) resolve({ pid, launcherPid: child.pid ?? 0, times, exited });
+      if (ready && pid !== undefined) resolve({ pid, times, exited });
       else
-        exited.then((code) =>
-          reject(
-            new LaunchError(
-              error ?? `berth-launch exited with status ${code} before the process was ready`,
+        exited.then(
+          (code) =>
+            reject(
+              new LaunchError(
+                error ?? `berth-launch exited with status ${code} before the process was ready`,
+              ),
             ),
-          ),
+          () => {}, // `started` reports
         );
     });
     channel.on('error', () => {
       /* 'close' reports */
     });
     // Sent at once: the launcher joins the cgroup itself (the plan's cgroupJoin files).
-    if (child.pid !== undefined) channel.write(encodePlan(plan));
+    channel.write(encodePlan(plan));
   });
 }

@@ -62,6 +62,7 @@ export function encodePlan(plan: LaunchPlan): Buffer {
   for (const e of plan.env) add('E', e);
   add('W', plan.cwd);
   if (plan.execFifo) add('F', plan.execFifo.path, plan.execFifo.uid);
+  if (plan.pidFile) add('I', plan.pidFile);
   if (plan.consoleSocket) add('Y', plan.consoleSocket);
   if (plan.consoleSize) add('w', plan.consoleSize.height, plan.consoleSize.width);
   for (const h of plan.hooks)

@@ -86,6 +86,8 @@ export interface LaunchPlan {
   env: string[];
   cwd: string;
   execFifo?: { path: string; uid: number };
+  /** Where the launcher writes the process's pid (runc's --pid-file), before it hands over. */
+  pidFile?: string;
   consoleSocket?: string;
   /** Rows and columns for the pty (process.consoleSize). */
   consoleSize?: { height: number; width: number };

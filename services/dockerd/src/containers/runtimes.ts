@@ -26,14 +26,14 @@ export interface ResolvedRuntime {
 
 /**
  * Built in, like Docker's `runc` and `io.containerd.runc.v2`, plus berth's shim: by its type
- * it runs berth's own runtime (berth-runc), so `--runtime io.containerd.berth.v1` is berth
+ * it runs berth's own runtime inside the shim, so `--runtime io.containerd.berth.v1` is berth
  * from the shim down. Binary names run behind the runc shim, as Docker runs its configured
  * runtimes.
  */
 const BUILT_IN: Readonly<Record<string, RuntimeSpec>> = {
   runc: { runtimeType: RUNC_SHIM, binaryName: 'runc' },
   [RUNC_SHIM]: { runtimeType: RUNC_SHIM },
-  [BERTH_SHIM]: { runtimeType: BERTH_SHIM, binaryName: 'berth-runc' },
+  [BERTH_SHIM]: { runtimeType: BERTH_SHIM },
   crun: { runtimeType: RUNC_SHIM, binaryName: 'crun' },
   'berth-runc': { runtimeType: RUNC_SHIM, binaryName: 'berth-runc' },
 };

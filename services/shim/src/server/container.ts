@@ -1,19 +1,21 @@
-// A container: its init process and execs, driven through the runtime CLI, each process
-// parented by its own berth-monitor. Every state change is persisted before it is answered.
+// A container: its init process and execs, created by its OCI runtime, each process parented
+// by its own berth-monitor. Every state change is persisted before it is answered.
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  RuntimeCommandError,
-  spawnMonitor,
-  type ExitRecord,
-  type ServerRespawn,
-} from '@berth/monitor';
+import type { ExitRecord, ServerRespawn } from '@berth/monitor';
 import { Code, TtrpcError } from '@berth/ttrpc';
+import type { Logger } from 'pino';
 import { processFileName } from '../paths';
 import { ContainerCgroupV2 } from './cgroup-v2';
 import { memoryCgroupV1 } from './memory-cgroup';
 import { mountAll, unmountAll, type Mount } from './rootfs';
-import { RuntimeCli, runtimeError, type RuntimeConfig } from './runtime';
+import {
+  openRuntime,
+  runtimeError,
+  type MonitorRequest,
+  type OciRuntime,
+  type RuntimeConfig,
+} from './runtime';
 import { TrackedProcess } from './process';
 import { saveState, type ContainerState, type ProcessState } from './state';
 
@@ -38,6 +40,7 @@ export interface GroupContext {
   socketDir: string;
   /** How monitors bring the server back if it dies. */
   respawn: ServerRespawn;
+  log: Logger;
 }
 
 /** What containerd must be told about a container's processes. */
@@ -47,7 +50,6 @@ export interface ContainerListener {
 }
 
 export class Container {
-  readonly runtime: RuntimeCli;
   /** The init's cgroup on a pure cgroup v2 host: Stats read it, OOM kills are watched in it. */
   cgroupV2: ContainerCgroupV2 | undefined;
   private readonly processes = new Map<string, TrackedProcess>();
@@ -57,10 +59,10 @@ export class Container {
 
   private constructor(
     readonly state: ContainerState,
+    readonly runtime: OciRuntime,
     private readonly group: GroupContext,
     private readonly listener: ContainerListener,
   ) {
-    this.runtime = new RuntimeCli(state.runtime);
     this.processes.set('', new TrackedProcess(state.init));
     for (const exec of Object.values(state.execs)) {
       this.processes.set(exec.execId, new TrackedProcess(exec));
@@ -93,21 +95,21 @@ export class Container {
       init: processState('', bundle, group.socketDir, id, options),
       execs: {},
     };
-    const container = new Container(state, group, listener);
     try {
-      const init = state.init;
-      const command = container.runtime.createCommand(id, bundle, init.pidFile, consoleOf(init));
-      await container.launch(init, command);
+      const runtime = await runtimeFor(options.runtime, group);
+      const container = new Container(state, runtime, group, listener);
+      await container.launch(state.init);
+      return container;
     } catch (err) {
       if (state.rootfsMounted) unmountAll(rootfsDir);
       throw err;
     }
-    return container;
   }
 
   /** A container the server knew before it restarted: follow its live processes again. */
   static async restore(state: ContainerState, group: GroupContext, listener: ContainerListener) {
-    const container = new Container(state, group, listener);
+    const runtime = await runtimeFor(state.runtime, group);
+    const container = new Container(state, runtime, group, listener);
     for (const [, proc] of container.processes) {
       if (proc.state.status !== 'stopped' && proc.state.monitorPid > 0) {
         await container.watch(proc);
@@ -137,14 +139,7 @@ export class Container {
       proc.starting = this.runtime.start(this.id);
       await proc.starting;
     } else {
-      const { state } = proc;
-      const command = this.runtime.execCommand(
-        this.id,
-        state.processFile!,
-        state.pidFile,
-        consoleOf(state),
-      );
-      await this.launch(state, command);
+      await this.launch(proc.state);
     }
     proc.state.status = 'running';
     await this.persist();
@@ -172,7 +167,7 @@ export class Container {
     if (proc.state.status === 'stopped') {
       throw new TtrpcError(Code.NotFound, 'process already finished');
     }
-    if (execId === '') return this.runtime.kill(this.id, signal, all).then(() => {});
+    if (execId === '') return this.runtime.kill(this.id, signal, all);
     if (proc.state.status === 'created') {
       throw new TtrpcError(Code.FailedPrecondition, 'process not created');
     }
@@ -236,26 +231,22 @@ export class Container {
     return write;
   }
 
-  private async launch(state: ProcessState, command: string[]): Promise<void> {
+  /** Has the runtime create the init process or start an exec, under a new monitor. */
+  private async launch(state: ProcessState): Promise<void> {
     await mkdir(this.group.socketDir, { recursive: true });
-    try {
-      const started = await spawnMonitor({
-        ...state,
-        consoleSocket: consoleOf(state),
-        respawn: this.group.respawn,
-        // The init process's cgroup is the container's: OOM kills there are the task's.
-        memoryCgroup: state.execId === '' ? await memoryCgroupV1(this.state.bundle) : undefined,
-        command,
-        env: this.runtime.env(),
-      });
-      state.pid = started.pid;
-      state.monitorPid = started.monitorPid;
-    } catch (err) {
-      if (err instanceof RuntimeCommandError) {
-        throw runtimeError((await this.runtime.lastError()) ?? err.message);
-      }
-      throw err;
-    }
+    const monitor: MonitorRequest = {
+      ...state,
+      consoleSocket: consoleOf(state),
+      respawn: this.group.respawn,
+      // The init process's cgroup is the container's: OOM kills there are the task's.
+      memoryCgroup: state.execId === '' ? await memoryCgroupV1(this.state.bundle) : undefined,
+    };
+    const started =
+      state.execId === ''
+        ? await this.runtime.create(this.id, this.state.bundle, monitor)
+        : await this.runtime.exec(this.id, state.processFile!, monitor);
+    state.pid = started.pid;
+    state.monitorPid = started.monitorPid;
     await this.persist();
     await this.watch(this.process(state.execId));
   }
@@ -272,6 +263,10 @@ export class Container {
     }, onOom);
   }
 }
+
+/** The container's runtime; its warnings go to the group server's log. */
+const runtimeFor = (config: RuntimeConfig, group: GroupContext) =>
+  openRuntime(config, (message) => group.log.warn(message));
 
 function processState(
   execId: string,

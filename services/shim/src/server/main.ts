@@ -45,7 +45,7 @@ export async function serve(flags: ShimFlags): Promise<void> {
     process.exit(0);
   };
   await mkdir(socketDir, { recursive: true });
-  const group = { socketDir, respawn: await writeRespawnScript(socketDir, flags.socket) };
+  const group = { socketDir, respawn: await writeRespawnScript(socketDir, flags.socket), log };
   const tasks = new TaskService({
     namespace: flags.namespace,
     group,

@@ -1,122 +1,53 @@
-// The OCI runtime (runc, crun, berth-runc) through the runc command line, as upstream's
-// go-runc does: global --root/--log flags, JSON logs whose last error explains a failure.
-import { readFile } from 'node:fs/promises';
-import { context, propagation } from '@opentelemetry/api';
-import { runCaptured } from '@berth/monitor';
+// What the shim asks of an OCI runtime, and which one a task gets: berth's own, in this
+// process (the default), or runc, crun or berth-runc through the runc command line when
+// containerd's runtime options name a binary (containerd.runc.v1.Options.binary_name).
+import type { MonitoredProcess, SpawnMonitorOptions } from '@berth/monitor';
 import { Code, TtrpcError } from '@berth/ttrpc';
 
 export interface RuntimeConfig {
-  /** containerd.runc.v1.Options.binary_name, else "runc". */
-  binary: string;
-  /** The runtime's --root, per namespace (upstream: /run/containerd/runc/<ns>). */
+  /** The runtime binary; absent for berth's runtime in this process. */
+  binary?: string;
+  /** The runtime's state root, per namespace (upstream: /run/containerd/runc/<ns>). */
   root: string;
   systemdCgroup: boolean;
   /** The runtime's --log file (JSON lines); in the bundle. */
   logFile: string;
 }
 
-export class RuntimeCli {
-  constructor(private readonly config: RuntimeConfig) {}
+/** Where a new process's monitor keeps its socket, exit record, stdio and pid file. */
+export type MonitorRequest = Omit<SpawnMonitorOptions, 'command' | 'env' | 'channel'>;
 
-  /** The runtime's name for traces: its binary's file name (`runc`, `crun`, `berth-runc`). */
-  get name(): string {
-    return this.config.binary.slice(this.config.binary.lastIndexOf('/') + 1);
-  }
-
-  /** The full argv of `create`, run by the init process's monitor. */
-  createCommand(id: string, bundle: string, pidFile: string, consoleSocket?: string): string[] {
-    const console = consoleSocket ? ['--console-socket', consoleSocket] : [];
-    return [...this.global(), 'create', '--bundle', bundle, '--pid-file', pidFile, ...console, id];
-  }
-
-  /** The full argv of a detached `exec`, run by the exec process's monitor. */
-  execCommand(id: string, processFile: string, pidFile: string, consoleSocket?: string): string[] {
-    const console = consoleSocket ? ['--console-socket', consoleSocket] : [];
-    const args = ['exec', '--process', processFile, '--detach', '--pid-file', pidFile];
-    return [...this.global(), ...args, ...console, id];
-  }
-
-  start(id: string) {
-    return this.run(['start', id]);
-  }
-
-  kill(id: string, signal: number, all: boolean) {
-    return this.run(['kill', ...(all ? ['--all'] : []), id, String(signal)]);
-  }
-
-  delete(id: string, force: boolean) {
-    return this.run(['delete', ...(force ? ['--force'] : []), id]);
-  }
-
-  pause(id: string) {
-    return this.run(['pause', id]);
-  }
-
-  resume(id: string) {
-    return this.run(['resume', id]);
-  }
-
-  async ps(id: string): Promise<number[]> {
-    return JSON.parse((await this.run(['ps', '--format', 'json', id])) || '[]') as number[];
-  }
-
+export interface OciRuntime {
+  /** For traces: `berth` in process, else the binary's file name (`runc`, `crun`, ...). */
+  readonly name: string;
+  /** Creates the container's init process, parented by a new monitor. */
+  create(id: string, bundle: string, monitor: MonitorRequest): Promise<MonitoredProcess>;
+  /** Starts an extra process (its OCI process JSON in processFile) under a new monitor. */
+  exec(id: string, processFile: string, monitor: MonitorRequest): Promise<MonitoredProcess>;
+  start(id: string): Promise<void>;
+  kill(id: string, signal: number, all: boolean): Promise<void>;
+  delete(id: string, force: boolean): Promise<void>;
+  pause(id: string): Promise<void>;
+  resume(id: string): Promise<void>;
+  ps(id: string): Promise<number[]>;
   /** Applies an OCI LinuxResources document (JSON) to the running container. */
-  update(id: string, resources: string) {
-    return this.run(['update', '--resources', '-', id], resources);
-  }
+  update(id: string, resources: string): Promise<void>;
+  /** The container's cgroup stats as an io.containerd.cgroups.v1.Metrics message. */
+  metricsV1(id: string): Promise<object>;
+}
 
-  /** `events --stats`: the runtime's stats document for the container's cgroup. */
-  async stats(id: string): Promise<RuntimeStats> {
-    const event = JSON.parse(await this.run(['events', '--stats', id])) as { data?: RuntimeStats };
-    return event.data ?? {};
+/** The runtime a container's config names. The CLI module is small; berth's runtime (the
+ * OCI lib) is loaded only when a task uses it. */
+export async function openRuntime(
+  config: RuntimeConfig,
+  warn: (message: string) => void = () => {},
+): Promise<OciRuntime> {
+  if (config.binary) {
+    const { RuntimeCli } = await import('./runtime-cli');
+    return new RuntimeCli({ ...config, binary: config.binary });
   }
-
-  /** The runtime's environment: the caller's trace context travels as TRACEPARENT. */
-  env(): NodeJS.ProcessEnv {
-    const carrier: Record<string, string> = {};
-    propagation.inject(context.active(), carrier);
-    return carrier.traceparent ? { ...process.env, TRACEPARENT: carrier.traceparent } : process.env;
-  }
-
-  /** Why the last command failed, from the runtime's JSON log. */
-  async lastError(): Promise<string | undefined> {
-    let text: string;
-    try {
-      text = await readFile(this.config.logFile, 'utf8');
-    } catch {
-      return undefined;
-    }
-    for (const line of text.trim().split('\n').reverse()) {
-      try {
-        const entry = JSON.parse(line) as { level?: string; msg?: string };
-        if (entry.level === 'error' && entry.msg) return entry.msg;
-      } catch {
-        // a torn or non-JSON line: keep looking
-      }
-    }
-    return undefined;
-  }
-
-  private global(): string[] {
-    const { binary, root, logFile, systemdCgroup } = this.config;
-    const systemd = systemdCgroup ? ['--systemd-cgroup'] : [];
-    return [binary, '--root', root, '--log', logFile, '--log-format', 'json', ...systemd];
-  }
-
-  private async run(args: string[], input?: string): Promise<string> {
-    const [binary, ...global] = this.global();
-    const { status, stdout, stderr } = await runCaptured(binary!, [...global, ...args], {
-      env: this.env(),
-      stdin: input,
-    }).catch((err: Error) => {
-      throw runtimeError(`${args[0]}: ${err.message}`); // e.g. the binary is missing
-    });
-    if (status === 0) return stdout.toString();
-    const logged = await this.lastError();
-    throw runtimeError(
-      `${args[0]}: ${logged ?? (stderr.toString().trim() || `exit status ${status}`)}`,
-    );
-  }
+  const { InProcessRuntime } = await import('./runtime-in-process');
+  return new InProcessRuntime(config, warn);
 }
 
 /** Runtime failures in containerd's error shape (errdefs derive codes from the message). */
@@ -126,28 +57,4 @@ export function runtimeError(message: string): TtrpcError {
     return new TtrpcError(Code.FailedPrecondition, message);
   }
   return new TtrpcError(Code.Unknown, message);
-}
-
-/** The part of runc's `events --stats` document that containerd's v1 Metrics carry. */
-export interface RuntimeStats {
-  cpu?: {
-    usage?: { total?: number; percpu?: number[]; kernel?: number; user?: number };
-    throttling?: { periods?: number; throttledPeriods?: number; throttledTime?: number };
-  };
-  memory?: {
-    cache?: number;
-    usage?: MemoryEntry;
-    swap?: MemoryEntry;
-    kernel?: MemoryEntry;
-    kernelTCP?: MemoryEntry;
-    raw?: Record<string, number>;
-  };
-  pids?: { current?: number; limit?: number };
-}
-
-export interface MemoryEntry {
-  limit?: number;
-  usage?: number;
-  max?: number;
-  failcnt?: number;
 }

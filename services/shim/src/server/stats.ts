@@ -1,10 +1,9 @@
 // A task's Stats as containerd-shim-runc-v2 answers them: io.containerd.cgroups.v2.Metrics read
-// from the container's cgroup on a pure v2 host, otherwise runc's `events --stats` document as
+// from the container's cgroup on a pure v2 host, otherwise the runtime's cgroup stats as
 // io.containerd.cgroups.v1.Metrics (the v1 or hybrid host's shape).
 import type { V2Metrics } from '@berth/cgroups';
 import { packAny } from '../proto';
 import type { Container } from './container';
-import type { MemoryEntry, RuntimeStats } from './runtime';
 
 export async function taskMetrics(
   container: Container,
@@ -15,14 +14,16 @@ export async function taskMetrics(
       metricsV2(await container.cgroupV2.metrics()),
     );
   }
-  const stats = await container.runtime.stats(container.id);
-  return packAny('io.containerd.cgroups.v1.Metrics', metricsFromStats(stats));
+  return packAny(
+    'io.containerd.cgroups.v1.Metrics',
+    await container.runtime.metricsV1(container.id),
+  );
 }
 
 const snakeCase = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 /** Keys renamed to the proto's field names (the proto root keeps snake_case), values as they are. */
-function protoFields(value: unknown): unknown {
+export function protoFields(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(protoFields);
   if (value === null || typeof value !== 'object') return value;
   return Object.fromEntries(
@@ -79,4 +80,28 @@ export function metricsFromStats(stats: RuntimeStats): object {
       kernel_tcp: entry(stats.memory?.kernelTCP),
     },
   };
+}
+
+/** The part of runc's `events --stats` document that containerd's v1 Metrics carry. */
+export interface RuntimeStats {
+  cpu?: {
+    usage?: { total?: number; percpu?: number[]; kernel?: number; user?: number };
+    throttling?: { periods?: number; throttledPeriods?: number; throttledTime?: number };
+  };
+  memory?: {
+    cache?: number;
+    usage?: MemoryEntry;
+    swap?: MemoryEntry;
+    kernel?: MemoryEntry;
+    kernelTCP?: MemoryEntry;
+    raw?: Record<string, number>;
+  };
+  pids?: { current?: number; limit?: number };
+}
+
+export interface MemoryEntry {
+  limit?: number;
+  usage?: number;
+  max?: number;
+  failcnt?: number;
 }

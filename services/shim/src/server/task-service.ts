@@ -5,6 +5,7 @@ import type { containerd } from '@berth/proto';
 import type { ExitRecord } from '@berth/monitor';
 import type { Logger } from 'pino';
 import { recordDeleteResponse } from '../delete-response';
+import { runtimeRoot } from '../paths';
 import { decode, encode, EMPTY, packAny } from '../proto';
 import { timestamp } from '../timestamp';
 import { Container, type ContainerListener, type GroupContext } from './container';
@@ -15,7 +16,6 @@ import { taskMetrics } from './stats';
 
 const tracer = trace.getTracer('berth-shim');
 const NAMESPACE_KEY = 'containerd-namespace-ttrpc';
-const RUNC_ROOT = '/run/containerd/runc';
 const VERSION = '0.1.0';
 
 export interface TaskServiceOptions {
@@ -308,9 +308,10 @@ function runtimeConfig(
       req.options.value,
     );
   }
+  const binary = options.binary_name || undefined;
   return {
-    binary: options.binary_name || 'runc',
-    root: `${options.root || RUNC_ROOT}/${namespace}`,
+    binary,
+    root: runtimeRoot(namespace, binary, options.root),
     systemdCgroup: options.systemd_cgroup ?? false,
     logFile: `${req.bundle}/log.json`,
   };

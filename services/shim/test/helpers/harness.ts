@@ -16,7 +16,8 @@ import { join, resolve } from 'node:path';
 import { startUpstreamContainerd, type UpstreamContainerd } from '@berth/test-peers';
 import { socketPath } from '@berth/ttrpc';
 import { ensureTestImages } from '@berth/test-images';
-import { groupAddress, type GroupKey } from '../../src/paths';
+import { Runtime } from '@berth/oci';
+import { groupAddress, runtimeRoot, type GroupKey } from '../../src/paths';
 import { unmountAll } from '../../src/server/rootfs';
 
 export const SHIM_PACKAGE = resolve(import.meta.dirname, '..', '..');
@@ -178,8 +179,12 @@ export class Harness {
     const bundles = join(this.containerd.state, 'io.containerd.runtime.v2.task', this.namespace);
     for (const id of existsSync(bundles) ? readdirSync(bundles) : [])
       unmountAll(join(bundles, id, 'rootfs'));
+    // The same for berth's in-process runtime (the shim's default).
+    const berth = new Runtime({ root: runtimeRoot(this.namespace) });
+    for (const { id } of await berth.list()) await berth.delete(id, true).catch(() => {});
     rmSync(this.dir, { recursive: true, force: true });
     rmSync(runcRoot, { recursive: true, force: true });
+    rmSync(runtimeRoot(this.namespace), { recursive: true, force: true });
     removeCgroupParent(this.namespace);
   }
 }
