@@ -13,6 +13,7 @@
 #define _GNU_SOURCE
 #include "plan.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -69,6 +70,18 @@ static void report(const char *fmt, ...) {
 }
 
 /* Reports the failed step with errno's text and exits: the runtime prints it like runc. */
+/* Reports the error as is and exits. */
+static void fail(const char *fmt, ...) {
+  char msg[2048];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  report("error %s\n", msg);
+  _exit(1);
+}
+
+/* Reports the error with errno's text appended and exits. */
 static void die(const char *fmt, ...) {
   char msg[2048];
   int err = errno;
@@ -76,8 +89,7 @@ static void die(const char *fmt, ...) {
   va_start(ap, fmt);
   vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
-  report("error %s: %s\n", msg, strerror(err));
-  _exit(1);
+  fail("%s: %s", msg, strerror(err));
 }
 
 static void stamp(const char *phase) {
@@ -494,6 +506,20 @@ static const char *find_exec(const char *file, char **envp, char *buf, size_t n)
   return NULL;
 }
 
+/* Why `file` cannot be executed, in the words of Go's exec.LookPath (so runc's), which Docker
+ * maps to exit codes: 127 for "not found"/"no such file", 126 for "permission denied". */
+static void fail_exec_lookup(const char *file) {
+  struct stat st;
+  if (!strchr(file, '/')) fail("exec: \"%s\": executable file not found in $PATH", file);
+  if (stat(file, &st) < 0) {
+    char text[128];
+    snprintf(text, sizeof text, "%s", strerror(errno));
+    text[0] = (char)tolower((unsigned char)text[0]); /* Go's errno texts are lower case */
+    fail("exec: \"%s\": stat %s: %s", file, file, text);
+  }
+  fail("exec: \"%s\": %s", file, S_ISDIR(st.st_mode) ? "is a directory" : "permission denied");
+}
+
 static char **collect(char tag) {
   static char *lists[2][MAX_ITEMS * 2];
   char **out = lists[tag == 'E'];
@@ -677,7 +703,7 @@ static void child(int sync, int console, int fifo) {
   if (nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) die("no_new_privs");
   char pathbuf[4096];
   const char *exe = argv[0] ? find_exec(argv[0], envp, pathbuf, sizeof pathbuf) : NULL;
-  if (!exe) die("exec: \"%s\": executable file not found in $PATH", argv[0] ? argv[0] : "");
+  if (!exe) fail_exec_lookup(argv[0] ? argv[0] : "");
   stamp("exec_lookup");
   run_hooks("startContainer", "hooks.start_container");
   umask((mode_t)plan_num(&P, 'u', 2, 022));

@@ -35,7 +35,9 @@ export const DEFAULTS: Required<DockerdConfig> = {
   execRoot: '/run/berth/dockerd',
   group: 'docker',
   cgroupParent: '/docker',
-  defaultRuntime: 'io.containerd.runc.v2',
+  // berth from the shim down (the shim runs berth's runtime in its process); Docker's default,
+  // runc behind containerd-shim-runc-v2, is `--default-runtime runc`.
+  defaultRuntime: 'io.containerd.berth.v1',
   addRuntimes: [],
   bridge: 'berth0',
   bip: '198.18.0.1/24',

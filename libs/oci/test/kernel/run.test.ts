@@ -116,8 +116,15 @@ describe('run: process and namespaces', { tags: ['kernel'] }, () => {
   });
 
   it('fails with the launcher step when the executable is missing, leaving no state', async () => {
+    // In Go's exec.LookPath words, as runc says it: Docker maps them to exit codes 127/126.
     await expect(b.run('missing', (s) => (s.process!.args = ['/nonexistent']))).rejects.toThrow(
-      /executable file not found|no such file/i,
+      'exec: "/nonexistent": stat /nonexistent: no such file or directory',
+    );
+    await expect(b.run('unfound', (s) => (s.process!.args = ['nonexistent']))).rejects.toThrow(
+      'exec: "nonexistent": executable file not found in $PATH',
+    );
+    await expect(b.run('notexec', (s) => (s.process!.args = ['/dev']))).rejects.toThrow(
+      'exec: "/dev": is a directory',
     );
     expect(await b.runtime.store.list()).toEqual([]);
   });
