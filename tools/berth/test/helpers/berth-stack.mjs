@@ -20,7 +20,7 @@ import { join, resolve } from 'node:path';
 
 export const REPO = resolve(import.meta.dirname, '../../../..');
 const PACKAGES = ['services/containerd', 'services/dockerd', 'services/shim', 'services/runtime'];
-const NATIVE = ['libs/oci/native', 'libs/monitor/native'];
+const NATIVE = ['libs/oci/native', 'libs/monitor/native', 'services/shim/native'];
 const BUILD_LOCK = join(tmpdir(), 'berth-stack-build.lock');
 const DOCKER = 'docker';
 
@@ -33,10 +33,14 @@ function newestMtime(dir) {
   return latest;
 }
 
-/** The executables a package declares ("bin"), as absolute paths. */
+/** The executables a package declares ("bin"), as absolute paths: the bundle, and the native
+ * front that stands in for it once built ("berth": {"native"}), as setup installs them. */
 function binaries(pkg) {
-  const { bin = {} } = JSON.parse(readFileSync(join(REPO, pkg, 'package.json'), 'utf8'));
-  return Object.entries(bin).map(([name, file]) => ({ name, path: join(REPO, pkg, file) }));
+  const { bin = {}, berth } = JSON.parse(readFileSync(join(REPO, pkg, 'package.json'), 'utf8'));
+  return Object.entries(bin).map(([name, file]) => {
+    const front = berth?.native?.[name] && join(REPO, pkg, berth.native[name]);
+    return { name, path: join(REPO, pkg, file), installed: front ?? join(REPO, pkg, file) };
+  });
 }
 
 /**
@@ -104,7 +108,7 @@ export async function startBerthStack({ tracing = true, dockerdArgs = [] } = {})
   const bin = join(dir, 'bin');
   mkdirSync(bin);
   for (const pkg of PACKAGES)
-    for (const { name, path } of binaries(pkg)) symlinkSync(path, join(bin, name));
+    for (const { name, installed } of binaries(pkg)) symlinkSync(installed, join(bin, name));
   const traceDir = join(dir, 'traces');
   const cgroupParent = join(ownCgroup, `berth-stack-${process.pid}-${Date.now() % 1e6}`);
   const env = {
