@@ -33,4 +33,15 @@ describe('runCaptured (posix_spawn)', () => {
       runCaptured('berth-no-such-shim', [], { cwd: '/', env: process.env, stdin: Buffer.alloc(0) }),
     ).rejects.toMatchObject({ code: 'ENOENT' });
   });
+
+  it('kills a child that outlives timeoutMs, without waiting for output its children hold', async () => {
+    const started = Date.now();
+    const run = await runCaptured('sh', ['-c', 'echo early; sleep 3 & exec sleep 30'], {
+      env: process.env,
+      timeoutMs: 200,
+    });
+    expect(run).toMatchObject({ status: 128 + 9, timedOut: true });
+    expect(run.stdout.toString()).toBe('early\n');
+    expect(Date.now() - started).toBeLessThan(2500);
+  });
 });

@@ -80,6 +80,8 @@ export interface CapturedRun {
   status: number;
   stdout: Buffer;
   stderr: Buffer;
+  /** It ran past `timeoutMs` and was killed. */
+  timedOut?: boolean;
 }
 
 export interface RunOptions {
@@ -87,6 +89,8 @@ export interface RunOptions {
   cwd?: string;
   env: NodeJS.ProcessEnv;
   stdin?: Uint8Array | string;
+  /** Past this, the child is killed (SIGKILL) and its output no longer waited for. */
+  timeoutMs?: number;
   /** Descriptors the child gets as fd 3, 4, ... (e.g. one end of socketPair()). They are
    * handed over: closed here once the child has them. */
   fds?: number[];
@@ -157,18 +161,32 @@ export async function runCaptured(
   // A child need not read its stdin: as Go's os/exec, EPIPE there is not a failure.
   input.on('error', () => {});
   input.end(options.stdin ?? '');
-  const [stdout, stderr] = await Promise.all([collect(stdoutFd), collect(stderrFd)]);
-  return { status: await reap(l, pid[0]!), stdout, stderr };
+  const outputs = [output(stdoutFd), output(stderrFd)] as const;
+  let timedOut = false;
+  const timer =
+    options.timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          timedOut = true;
+          process.kill(pid[0]!, 'SIGKILL');
+          // Its own children may still hold the output open: stop waiting for them.
+          for (const o of outputs) o.socket.destroy();
+        }, options.timeoutMs);
+  const [stdout, stderr] = await Promise.all([outputs[0].collected, outputs[1].collected]);
+  const status = await reap(l, pid[0]!);
+  clearTimeout(timer);
+  return { status, stdout, stderr, ...(timedOut ? { timedOut } : {}) };
 }
 
-function collect(fd: number): Promise<Buffer> {
+function output(fd: number): { socket: net.Socket; collected: Promise<Buffer> } {
   const socket = new net.Socket({ fd, readable: true, writable: false });
   const chunks: Buffer[] = [];
   socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-  return new Promise((resolve) => {
+  const collected = new Promise<Buffer>((resolve) => {
     socket.once('error', () => {});
     socket.once('close', () => resolve(Buffer.concat(chunks)));
   });
+  return { socket, collected };
 }
 
 /**

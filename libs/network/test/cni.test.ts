@@ -154,7 +154,7 @@ describe('CNI conflist invocation', () => {
     await fakePlugin('slow', 'sleep 5');
     await expect(
       execPlugin('slow', 'ADD', rt, {}, { path: [dir], timeoutMs: 200 }),
-    ).rejects.toThrow(/killed by SIGTERM/);
+    ).rejects.toThrow(/killed by SIGKILL/);
     await calls();
   });
 });

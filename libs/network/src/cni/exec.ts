@@ -1,7 +1,7 @@
 // Runs one CNI plugin binary: the command and attachment in CNI_* environment variables, the
 // plugin's configuration as JSON on stdin, its result (or error object) as JSON on stdout.
-import { spawn } from 'node:child_process';
 import { access, constants } from 'node:fs/promises';
+import { runCaptured } from '@berth/monitor';
 import { join } from 'node:path';
 import { CniError } from './errors';
 import type { CniErrorBody, RuntimeConf } from './types';
@@ -86,36 +86,17 @@ function isErrorBody(value: unknown): value is CniErrorBody {
   );
 }
 
-function run(
+/** Through posix_spawn: a fork of the daemon that calls this would stall it for milliseconds. */
+async function run(
   binary: string,
   env: NodeJS.ProcessEnv,
   input: string,
   timeoutMs = DEFAULT_TIMEOUT_MS,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(binary, [], { env, stdio: ['pipe', 'pipe', 'pipe'], timeout: timeoutMs });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => err.push(b));
-    child.on('error', reject);
-    // A plugin that exits before reading all of stdin closes the pipe; its exit status tells.
-    child.stdin.on('error', () => {});
-    // A killed plugin's own children may hold its stdout open: do not wait for them.
-    child.on('exit', (_code, signal) => {
-      if (!signal) return;
-      child.stdout.destroy();
-      child.stderr.destroy();
-      const stderr = Buffer.concat(err).toString();
-      resolve({ code: 1, stdout: '', stderr: `killed by ${signal}${stderr ? `: ${stderr}` : ''}` });
-    });
-    child.on('close', (code) => {
-      resolve({
-        code: code ?? 1,
-        stdout: Buffer.concat(out).toString(),
-        stderr: Buffer.concat(err).toString(),
-      });
-    });
-    child.stdin.end(input);
-  });
+  const done = await runCaptured(binary, [], { env, stdin: input, timeoutMs });
+  const stderr = done.stderr.toString();
+  if (done.timedOut) {
+    return { code: 1, stdout: '', stderr: `killed by SIGKILL${stderr ? `: ${stderr}` : ''}` };
+  }
+  return { code: done.status, stdout: done.stdout.toString(), stderr };
 }

@@ -2,14 +2,11 @@
 // of the namespace (as `ip netns add` and Docker do), so the namespace outlives any process
 // and a runtime joins it by path. Removal unmounts and unlinks; the kernel frees the
 // namespace (and the veth ends inside it) once nothing else holds it.
-import { execFile } from 'node:child_process';
 import { mkdir, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { runCaptured } from '@berth/monitor';
 import { netnsHelper } from './locate';
 import { detachMount } from './umount';
-
-const execFileP = promisify(execFile);
 
 export class NetnsDir {
   constructor(readonly dir: string) {}
@@ -23,11 +20,10 @@ export class NetnsDir {
   async create(id: string): Promise<string> {
     const path = this.pathOf(id);
     await mkdir(this.dir, { recursive: true, mode: 0o755 });
-    try {
-      await execFileP(netnsHelper(), [path]);
-    } catch (err) {
-      const stderr = (err as { stderr?: string }).stderr?.trim();
-      throw new Error(stderr || `berth-netns ${path}: ${(err as Error).message}`);
+    // posix_spawn, not a fork of the daemon (milliseconds of a stalled event loop).
+    const { status, stderr } = await runCaptured(netnsHelper(), [path], { env: {} });
+    if (status !== 0) {
+      throw new Error(stderr.toString().trim() || `berth-netns ${path}: exit status ${status}`);
     }
     return path;
   }

@@ -40,6 +40,8 @@ import type { RuntimeTable } from './runtimes';
 
 const SPEC_TYPE = 'types.containerd.io/opencontainers/runtime-spec/1/Spec';
 const tracer = trace.getTracer('berth-dockerd');
+/** An exit by SIGKILL, as containerd reports it (128 + 9): what an OOM kill of the init looks like. */
+const SIGKILL_STATUS = 137;
 
 export interface ManagerDeps {
   connection: ContainerdConnection;
@@ -415,7 +417,9 @@ export class ContainerManager {
       // Output written before the exit must reach the log and attached clients first.
       await Promise.race([container.stdio?.drained, new Promise((r) => setTimeout(r, 2000))]);
       // A kill the live /tasks/oom event did not report (e.g. containerd was away) shows here.
-      const killed = await taskWasOomKilled(this.deps.connection, container.id);
+      // Only a SIGKILLed init is asked about: the question costs a cgroup read in the shim.
+      const killed =
+        status === SIGKILL_STATUS && (await taskWasOomKilled(this.deps.connection, container.id));
       const unreported = killed && !container.record.State.OOMKilled;
       if (killed) container.record.State.OOMKilled = true;
       await this.reapTask(container);
