@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { median } from './lib/common.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const lib = join(root, 'libs/telemetry/src/index.ts');
@@ -92,7 +93,6 @@ try {
     }
   }
 
-  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
   const diff = (xs, base) => {
     const d = median(xs) - median(base);
     return `${d >= 0 ? '+' : ''}${d.toFixed(1)}`;

@@ -11,6 +11,7 @@ import { writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { buildStack, startBerthStack, timeDockerRun } from '../berth/test/helpers/berth-stack.mjs';
+import { median } from './lib/common.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -22,11 +23,6 @@ const { values } = parseArgs({
 const runs = Number(values.runs);
 const IMAGE = 'berth.test/small:latest';
 const args = ['--runtime', values.runtime, '--network', 'none'];
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-};
 
 buildStack();
 const archive = execFileSync(process.execPath, [

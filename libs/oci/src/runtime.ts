@@ -15,6 +15,7 @@ import {
 } from '@berth/cgroups';
 import { runHooks } from './launch/hooks';
 import { launch, type LaunchOptions, type Launched } from './launch/launcher';
+import { sealedLauncher } from './launch/sealed';
 import { buildExecPlan, buildInitPlan } from './plan/build';
 import { readHostInfo } from './plan/host';
 import { PROC_NS_NAME } from './plan/namespaces';
@@ -40,6 +41,9 @@ export interface RuntimeOptions {
   seccompCacheDir?: string;
   /** Receives runc's warnings (ignored capabilities, rootfs setup skipped). */
   warn?: (message: string) => void;
+  /** Long-lived callers: start every launch from one sealed copy of the launcher held by this
+   * process (sealedLauncher), instead of each launch making its own. */
+  sealedLauncher?: boolean;
 }
 
 export interface CreateOptions {
@@ -93,6 +97,10 @@ export class Runtime {
   }
 
   private host?: Promise<CgroupHost>;
+
+  private async launcherBinary(): Promise<string | undefined> {
+    return this.opts.sealedLauncher ? sealedLauncher() : undefined;
+  }
 
   /** The host's cgroup layout, read once per Runtime rather than once per operation. */
   private cgroupHost(): Promise<CgroupHost> {
@@ -152,6 +160,7 @@ export class Runtime {
         {
           stdio: opts.stdio,
           spawn: opts.spawn,
+          binary: await this.launcherBinary(),
           onHooks: async (pid) => {
             await runHooks(spec.hooks?.prestart, state(pid));
             await runHooks(spec.hooks?.createRuntime, state(pid));
@@ -334,7 +343,7 @@ export class Runtime {
     const cgroup = await this.cgroup(rec);
     return launch(
       { ...plan, cgroupJoin: cgroup.joinFiles(), pidFile: pidFile(opts.pidFile) },
-      { stdio: opts.stdio, spawn: opts.spawn },
+      { stdio: opts.stdio, spawn: opts.spawn, binary: await this.launcherBinary() },
     );
   }
 

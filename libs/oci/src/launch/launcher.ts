@@ -66,6 +66,8 @@ export interface LaunchOptions {
   onHooks?: (pid: number) => Promise<void>;
   /** Starts the launcher elsewhere than as our child (then `stdio` is the spawner's affair). */
   spawn?: SpawnLauncher;
+  /** The launcher executable (default: native/build/berth-launch; see sealedLauncher()). */
+  binary?: string;
 }
 
 function parseLines(
@@ -112,7 +114,7 @@ async function spawnChild(binary: string, stdio: LaunchOptions['stdio']): Promis
 
 export async function launch(plan: LaunchPlan, opts: LaunchOptions = {}): Promise<Launched> {
   const times: PhaseStamp[] = [{ phase: 'begin', ns: wallClockNs() }];
-  const binary = nativeBinary('berth-launch');
+  const binary = opts.binary ?? nativeBinary('berth-launch');
   const { channel, exited } = opts.spawn
     ? opts.spawn(binary)
     : await spawnChild(binary, opts.stdio);

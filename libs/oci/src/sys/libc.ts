@@ -1,6 +1,7 @@
 // The one binding to syscalls Node lacks that need no fork: pidfds (signal the right process
-// even if its pid is reused), receiving an fd over SCM_RIGHTS (console sockets) and setting a
-// pty's window size. Loaded lazily: koffi stays off the start path of commands without them.
+// even if its pid is reused), receiving an fd over SCM_RIGHTS (console sockets), setting a
+// pty's window size and sealed memfds. Loaded lazily: koffi stays off the start path of commands without them.
+import { writeSync } from 'node:fs';
 import koffi from 'koffi';
 
 const SYS_pidfd_send_signal = 424;
@@ -11,6 +12,11 @@ const MSG_DONTWAIT = 0x40;
 const MSG_CMSG_CLOEXEC = 0x40000000;
 const TIOCSWINSZ = 0x5414;
 const EAGAIN = 11;
+const MFD_CLOEXEC = 1;
+const MFD_ALLOW_SEALING = 2;
+const F_ADD_SEALS = 1033;
+// F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE
+const ALL_SEALS = 0x1 | 0x2 | 0x4 | 0x8;
 
 export class SysError extends Error {
   override name = 'SysError';
@@ -38,6 +44,8 @@ const syscall = libc.func('long syscall(long, ...)');
 const recvmsg = libc.func('long recvmsg(int, _Inout_ berth_msghdr *, int)');
 const ioctl = libc.func('int ioctl(int, unsigned long, ...)');
 const closeFd = libc.func('int close(int)');
+const memfdCreate = libc.func('int memfd_create(const char *, unsigned int)');
+const fcntl = libc.func('int fcntl(int, int, ...)');
 
 function check(what: string, rc: number | bigint): number {
   if (Number(rc) < 0) throw new SysError(what, koffi.errno());
@@ -97,4 +105,17 @@ export function setWinsize(fd: number, rows: number, cols: number): void {
   ws.writeUInt16LE(rows, 0);
   ws.writeUInt16LE(cols, 2);
   check('TIOCSWINSZ', ioctl(fd, TIOCSWINSZ, 'void *', ws));
+}
+
+/** A close-on-exec memfd holding `content`, sealed against any change. */
+export function sealedMemfd(name: string, content: Uint8Array): number {
+  const fd = check('memfd_create', memfdCreate(name, MFD_CLOEXEC | MFD_ALLOW_SEALING));
+  try {
+    for (let off = 0; off < content.length;) off += writeSync(fd, content, off);
+    check('F_ADD_SEALS', fcntl(fd, F_ADD_SEALS, 'int', ALL_SEALS));
+    return fd;
+  } catch (err) {
+    closeFd(fd);
+    throw err;
+  }
 }

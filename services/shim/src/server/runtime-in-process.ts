@@ -30,7 +30,7 @@ export class InProcessRuntime implements OciRuntime {
     if (config.systemdCgroup) {
       throw runtimeError('berth runtime: no systemd cgroup driver; name a runtime binary for it');
     }
-    this.oci = new Runtime({ root: config.root, warn });
+    this.oci = new Runtime({ root: config.root, warn, sealedLauncher: true });
   }
 
   async create(id: string, bundle: string, monitor: MonitorRequest): Promise<MonitoredProcess> {
