@@ -39,12 +39,14 @@ await build({
 // NODE_EXTRA_CA_CERTS makes Node read a CA bundle at start-up (about 50 ms here). Short-lived
 // executables never speak TLS, so they drop it; daemons (package.json "berth": {"daemons": [...]})
 // keep it because they pull from registries over HTTPS.
+// Node flags an executable always runs with: package.json "berth": {"nodeFlags": {NAME: [...]}}.
 const daemons = new Set(pkg.berth?.daemons ?? []);
 for (const n of names) {
   const out = join(staging, `${n}.mjs`);
+  const node = ['node', ...(pkg.berth?.nodeFlags?.[n] ?? [])].join(' ');
   const shebang = daemons.has(n)
-    ? '#!/usr/bin/env node'
-    : '#!/usr/bin/env -S -u NODE_EXTRA_CA_CERTS node';
+    ? `#!/usr/bin/env -S ${node}`
+    : `#!/usr/bin/env -S -u NODE_EXTRA_CA_CERTS ${node}`;
   await writeFile(out, `${shebang}\n${await readFile(out, 'utf8')}`);
   await chmod(out, 0o755);
 }

@@ -79,7 +79,12 @@ try {
     }
     await new Promise((r) => setTimeout(r, 1000)); // let start-up garbage settle
     const pids = name === 'berth' ? berthProcesses() : runcShims();
-    pss[name] = { kib: pids.reduce((sum, pid) => sum + pssKiB(pid), 0), processes: pids.length };
+    const each = pids.map(pssKiB);
+    pss[name] = {
+      kib: each.reduce((sum, kib) => sum + kib, 0),
+      processes: pids.length,
+      largest: Math.max(...each),
+    };
     for (const id of ids) ctr(['task', 'kill', '-s', 'SIGKILL', id]);
     for (const id of ids) {
       await waitFor(
@@ -99,9 +104,9 @@ try {
   console.log(`shim start (group server running), median of ${runs * 3}:`);
   console.log(`  start ${startMs.start.toFixed(1)} ms   bare node ${startMs.node.toFixed(1)} ms`);
   console.log(`PSS per running container, ${containers} containers:`);
-  for (const [name, { kib, processes }] of Object.entries(pss)) {
+  for (const [name, { kib, processes, largest }] of Object.entries(pss)) {
     console.log(
-      `  ${name.padEnd(5)} ${(kib / containers / 1024).toFixed(2)} MiB  (${processes} processes, ${(kib / 1024).toFixed(1)} MiB total)`,
+      `  ${name.padEnd(5)} ${(kib / containers / 1024).toFixed(2)} MiB  (${processes} processes, ${(kib / 1024).toFixed(1)} MiB total, the largest ${(largest / 1024).toFixed(1)} MiB)`,
     );
   }
   console.log(`  berth/runc ${(pss.berth.kib / pss.runc.kib).toFixed(2)}`);
