@@ -36,7 +36,7 @@ describe('embedded trace store', () => {
 
   it('rotates segments and drops the oldest beyond the size cap', async () => {
     const maxBytes = 32 * 1024;
-    const writer = new TraceStoreWriter({ dir, maxBytes, segmentBytes: 8 * 1024, batchBytes: 1 });
+    const writer = new TraceStoreWriter({ dir, maxBytes, segmentBytes: 8 * 1024, batchSpans: 1 });
     for (let i = 0; i < 1000; i++) writer.onEnd(fakeSpan(i));
     await writer.shutdown();
 

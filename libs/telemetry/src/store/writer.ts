@@ -8,8 +8,8 @@ export interface TraceStoreOptions {
   maxBytes: number;
   /** Size at which a segment is closed and the next one started; default maxBytes / 8. */
   segmentBytes?: number;
-  /** Buffered bytes that trigger an immediate write; default 64 KiB. */
-  batchBytes?: number;
+  /** Buffered spans that trigger an immediate write; default 256. */
+  batchSpans?: number;
   /** How long a span may wait in memory before it is written; default 500 ms. */
   flushIntervalMs?: number;
   onError?: (err: Error) => void;
@@ -30,13 +30,15 @@ export interface TraceStoreOptions {
  * write moves to the newest segment, or creates the next one, and deletes the oldest segments
  * while the total exceeds maxBytes. Writes are synchronous (like the logger) so that spans
  * still buffered at process exit are written by the 'exit' hook.
+ *
+ * Spans wait as objects and are serialized when the batch is written, off the path of the
+ * request that ended them (a span ends inside the call it measures).
  */
 export class TraceStoreWriter implements SpanSink {
   private readonly segmentBytes: number;
-  private readonly batchBytes: number;
+  private readonly batchSpans: number;
   private readonly flushIntervalMs: number;
-  private buffer: string[] = [];
-  private bufferedBytes = 0;
+  private buffer: StoredSpan[] = [];
   private fd: number | undefined;
   private seq = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -50,16 +52,14 @@ export class TraceStoreWriter implements SpanSink {
         `segmentBytes (${this.segmentBytes}) must not exceed maxBytes (${opts.maxBytes})`,
       );
     }
-    this.batchBytes = opts.batchBytes ?? 64 * 1024;
+    this.batchSpans = opts.batchSpans ?? 256;
     this.flushIntervalMs = opts.flushIntervalMs ?? 500;
     process.on('exit', this.onExit);
   }
 
   onEnd(span: StoredSpan): void {
-    const line = JSON.stringify(span) + '\n';
-    this.buffer.push(line);
-    this.bufferedBytes += Buffer.byteLength(line);
-    if (this.bufferedBytes >= this.batchBytes) this.flushSync();
+    this.buffer.push(span);
+    if (this.buffer.length >= this.batchSpans) this.flushSync();
     else this.timer ??= setTimeout(() => this.flushSync(), this.flushIntervalMs).unref();
   }
 
@@ -79,9 +79,9 @@ export class TraceStoreWriter implements SpanSink {
     clearTimeout(this.timer);
     this.timer = undefined;
     if (this.buffer.length === 0) return;
-    const batch = this.buffer.join('');
+    let batch = '';
+    for (const span of this.buffer) batch += `${JSON.stringify(span)}\n`;
     this.buffer = [];
-    this.bufferedBytes = 0;
     try {
       writeSync(this.openSegment(), batch);
       let written = fstatSync(this.openSegment());
