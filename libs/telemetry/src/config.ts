@@ -12,6 +12,11 @@ export interface TelemetryOptions {
   stateDir?: string;
   /** Size cap of the trace store; default BERTH_TRACE_MAX_BYTES, else 64 MiB. */
   maxBytes?: number;
+  /**
+   * 'async' (default): the active context follows async continuations (AsyncLocalStorage).
+   * 'sync': it holds only for synchronous code; the service hands Contexts down itself.
+   */
+  contextPropagation?: 'async' | 'sync';
 }
 
 export interface TelemetryConfig {

@@ -1,4 +1,5 @@
 import {
+  context,
   SpanStatusCode,
   trace,
   type Attributes,
@@ -12,15 +13,17 @@ import { nsToHrTime } from './clock';
 /**
  * Runs `fn` in a new active span named `name`, ends the span when `fn` returns or its promise
  * settles, and records a thrown error as an exception event with status ERROR before
- * rethrowing it.
+ * rethrowing it. The span is a child of `parent` (default: the active context); `fn` gets the
+ * span and its Context, for services that hand contexts down explicitly.
  */
 export function withSpan<T>(
   tracer: Tracer,
   name: string,
   attributes: Attributes,
-  fn: (span: Span) => T,
+  fn: (span: Span, spanContext: Context) => T,
+  parent?: Context,
 ): T {
-  return withSpanOptions(tracer, name, { attributes }, fn);
+  return withSpanOptions(tracer, name, { attributes }, fn, parent);
 }
 
 /** withSpan with every span option (links, kind, start time). */
@@ -28,9 +31,10 @@ export function withSpanOptions<T>(
   tracer: Tracer,
   name: string,
   options: SpanOptions,
-  fn: (span: Span) => T,
+  fn: (span: Span, spanContext: Context) => T,
+  parent: Context = context.active(),
 ): T {
-  return tracer.startActiveSpan(name, options, (span) => {
+  return tracer.startActiveSpan(name, options, parent, (span) => {
     const fail = (err: unknown): never => {
       span.recordException(err instanceof Error ? err : String(err));
       span.setStatus({
@@ -42,7 +46,7 @@ export function withSpanOptions<T>(
     };
     let result: T;
     try {
-      result = fn(span);
+      result = fn(span, trace.setSpan(parent, span));
     } catch (err) {
       return fail(err);
     }

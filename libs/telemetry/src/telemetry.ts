@@ -4,6 +4,7 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { resolveConfig, type TelemetryOptions } from './config';
 import { createLogger } from './logger';
 import { fanOut, resourceAttributes, sinksFor, type Warn } from './sinks';
+import { SyncContextManager } from './sync-context';
 import { LiteTracerProvider } from './tracer';
 import { W3CTraceContextPropagator } from './w3c-propagator';
 
@@ -18,8 +19,8 @@ const NOOP_HANDLE: TelemetryHandle = { flush: async () => {}, shutdown: async ()
 let started = false;
 
 /**
- * Registers berth's tracer provider, the W3C trace-context propagator and an AsyncLocalStorage
- * context manager as the OpenTelemetry globals. Spans go to the embedded store and, when
+ * Registers berth's tracer provider, the W3C trace-context propagator and a context manager
+ * (AsyncLocalStorage, or synchronous-only: `contextPropagation`) as the OpenTelemetry globals. Spans go to the embedded store and, when
  * OTEL_EXPORTER_OTLP_ENDPOINT is set, to a collector. With BERTH_TRACING=off nothing is
  * registered and the API's no-op tracer costs next to nothing.
  *
@@ -37,7 +38,11 @@ export async function startTelemetry(opts: TelemetryOptions): Promise<TelemetryH
     (log ??= createLogger(opts.service).child({ component: 'telemetry' })).warn(obj, msg);
   const resource = resourceAttributes(config);
   const sink = fanOut(sinksFor(config, resource, warn));
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  context.setGlobalContextManager(
+    opts.contextPropagation === 'sync'
+      ? new SyncContextManager()
+      : new AsyncLocalStorageContextManager().enable(),
+  );
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   trace.setGlobalTracerProvider(new LiteTracerProvider(resource, sink));
   started = true;

@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import { socketPath } from './address';
 import { encodeFrame, FrameReader, MessageType, oversizeMessage, type Frame } from './framing';
 import { decodeResponse, encodeRequest } from './messages';
+import type { Context } from '@opentelemetry/api';
 import { metadataToPairs, withTraceContext, type Metadata } from './metadata';
 import { deadlineExceeded, startDeadline } from './deadline';
 import { closedError, Code, TtrpcError } from './status';
@@ -13,6 +14,8 @@ export interface CallOptions {
   /** Sent to the server as the request's timeout, and enforced locally. */
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** The trace context to send (default: the active one). */
+  trace?: Context;
 }
 
 interface PendingCall {
@@ -48,7 +51,7 @@ export class TtrpcClient {
     service: string,
     method: string,
     payload: Uint8Array,
-    { metadata = {}, timeoutMs = 0, signal }: CallOptions = {},
+    { metadata = {}, timeoutMs = 0, signal, trace }: CallOptions = {},
   ): Promise<Uint8Array> {
     if (this.socket.destroyed) return Promise.reject(closedError());
     if (signal?.aborted) return Promise.reject(cancelled());
@@ -59,7 +62,7 @@ export class TtrpcClient {
       method,
       payload,
       timeoutNano: Math.round(timeoutMs * 1e6),
-      metadata: metadataToPairs(withTraceContext(metadata)),
+      metadata: metadataToPairs(withTraceContext(metadata, trace)),
     };
     let frame: Buffer;
     try {

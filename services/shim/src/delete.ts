@@ -7,6 +7,7 @@
 // - anything else: clean up as upstream does (runtime delete --force, unmount the rootfs).
 //   Without a state file the runtime is unknown: both runc's and berth's are asked.
 import { rm } from 'node:fs/promises';
+import { ROOT_CONTEXT } from '@opentelemetry/api';
 import { join } from 'node:path';
 import { readExitFile } from '@berth/monitor';
 import { encodeDeleteResponse, recordedDeleteResponse, type DeleteResult } from './delete-response';
@@ -59,7 +60,7 @@ async function cleanUp(
       ];
   for (const config of configs) {
     const runtime = await openRuntime(config);
-    await runtime.delete(flags.id, true).catch(() => {}); // already gone is fine
+    await runtime.delete(flags.id, true, ROOT_CONTEXT).catch(() => {}); // already gone is fine
   }
   unmountAll(join(bundle, 'rootfs'));
   const exit = state ? await readExitFile(state.init.exitFile) : undefined;

@@ -1,4 +1,5 @@
 import { status, type Metadata, type ServerErrorResponse, type sendUnaryData } from '@grpc/grpc-js';
+import { context, type Context } from '@opentelemetry/api';
 import { TtrpcError } from '@berth/ttrpc';
 import { ContainerdError, type ErrorKind } from '../core/errdefs';
 import { requireNamespace, type OpContext } from '../core/metadata/context';
@@ -25,10 +26,11 @@ export function toServiceError(err: unknown): Partial<ServerErrorResponse> {
   return { code: status.UNKNOWN, details: err instanceof Error ? err.message : String(err) };
 }
 
-export function contextOf(metadata: Metadata): OpContext {
+export function contextOf(metadata: Metadata, trace?: Context): OpContext {
   const ns = metadata.get('containerd-namespace')[0];
   const lease = metadata.get('containerd-lease')[0];
-  const ctx: OpContext = { namespace: requireNamespace(ns === undefined ? undefined : String(ns)) };
+  const namespace = requireNamespace(ns === undefined ? undefined : String(ns));
+  const ctx: OpContext = trace ? { namespace, trace } : { namespace };
   if (lease !== undefined && String(lease) !== '') ctx.lease = String(lease);
   return ctx;
 }
@@ -38,11 +40,18 @@ interface UnaryCall<Req> {
   metadata: Metadata;
 }
 
-/** Adapts an async handler to grpc-js's callback style, mapping errors to status codes. */
-export function unary<Req, Res>(fn: (req: Req, call: UnaryCall<Req>) => Promise<Res> | Res) {
+/**
+ * Adapts an async handler to grpc-js's callback style, mapping errors to status codes. The
+ * handler also gets the call's trace context, taken while the call's span is active (only
+ * synchronously: see api/tracing.ts).
+ */
+export function unary<Req, Res>(
+  fn: (req: Req, call: UnaryCall<Req>, trace: Context) => Promise<Res> | Res,
+) {
   return (call: UnaryCall<Req>, cb: sendUnaryData<Res>): void => {
+    const trace = context.active();
     Promise.resolve()
-      .then(() => fn(call.request, call))
+      .then(() => fn(call.request, call, trace))
       .then(
         (res) => cb(null, res),
         (err: unknown) => cb(toServiceError(err)),
@@ -52,7 +61,7 @@ export function unary<Req, Res>(fn: (req: Req, call: UnaryCall<Req>) => Promise<
 
 /** As unary, for handlers that need the namespace. */
 export function namespaced<Req, Res>(fn: (ctx: OpContext, req: Req) => Promise<Res> | Res) {
-  return unary<Req, Res>((req, call) => fn(contextOf(call.metadata), req));
+  return unary<Req, Res>((req, call, trace) => fn(contextOf(call.metadata, trace), req));
 }
 
 export interface Timestamp {

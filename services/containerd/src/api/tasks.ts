@@ -39,7 +39,13 @@ export function tasksService({ tasks, containers, snapshots, publish }: TasksDep
     const t = tasks.get(ctx, id);
     return processFromState(
       id,
-      await t.shim.call('State', 'StateRequest', { id, exec_id: execId }, 'StateResponse'),
+      await t.shim.call(
+        'State',
+        'StateRequest',
+        { id, exec_id: execId },
+        'StateResponse',
+        ctx.trace,
+      ),
     );
   };
   const shimCall = (
@@ -49,7 +55,7 @@ export function tasksService({ tasks, containers, snapshots, publish }: TasksDep
     reqType: string,
     req: Message,
     resType?: string,
-  ) => tasks.get(ctx, id).shim.call(method, reqType, { id, ...req }, resType);
+  ) => tasks.get(ctx, id).shim.call(method, reqType, { id, ...req }, resType, ctx.trace);
 
   const handlers: Handlers = {
     Create: namespaced(async (ctx, req) => {
@@ -183,7 +189,13 @@ export function tasksService({ tasks, containers, snapshots, publish }: TasksDep
         );
       const metrics = await Promise.all(
         selected.map(async (t) => {
-          const res = await t.shim.call('Stats', 'StatsRequest', { id: t.id }, 'StatsResponse');
+          const res = await t.shim.call(
+            'Stats',
+            'StatsRequest',
+            { id: t.id },
+            'StatsResponse',
+            ctx.trace,
+          );
           return {
             timestamp: { seconds: Math.floor(Date.now() / 1000), nanos: 0 },
             id: t.id,

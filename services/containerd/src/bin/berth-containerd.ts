@@ -17,7 +17,9 @@ const log = createLogger('containerd', {
   level: config.logLevel,
   destination: logDestination('berth-containerd'),
 });
-const telemetry = await startTelemetry({ service: 'containerd' });
+// Trace contexts are handed down explicitly (OpContext.trace): no AsyncLocalStorage, whose
+// promise hooks would slow every call.
+const telemetry = await startTelemetry({ service: 'containerd', contextPropagation: 'sync' });
 const running = await startServer(config, log);
 log.info(
   { address: config.address, root: config.root, state: config.state },

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { trace } from '@opentelemetry/api';
+import { trace, type Context } from '@opentelemetry/api';
 import { withSpan } from '@berth/telemetry';
 import { alreadyExists, failedPrecondition, notFound } from '../core/errdefs';
 import type { Container, ContainerStore } from '../core/metadata/containers';
@@ -114,6 +114,7 @@ export class TaskManager {
           'containerd.runtime': c.runtime.name,
         },
         () => startShim(launch, c.runtime.options && encodeAny(c.runtime.options)),
+        ctx.trace,
       );
       await writeFile(join(bundle.path, 'address'), address);
       shim = new ShimClient(await TtrpcClient.connect(address), ctx.namespace);
@@ -129,6 +130,7 @@ export class TaskManager {
           options: req.options ?? anyMessage(c.runtime.options),
         },
         'CreateTaskResponse',
+        ctx.trace,
       );
       const task = { namespace: ctx.namespace, id: c.id, bundle, launch, shim, closeLog };
       this.tasks.set(key, task);
@@ -148,20 +150,20 @@ export class TaskManager {
     const task = this.get(ctx, id);
     let res: Message;
     try {
-      res = await task.shim.call('Delete', 'DeleteRequest', { id }, 'DeleteResponse');
+      res = await task.shim.call('Delete', 'DeleteRequest', { id }, 'DeleteResponse', ctx.trace);
     } catch (err) {
       if (!shimGone(err)) throw err;
       res = await this.deleteWithBinary(task.launch);
     }
     this.tasks.delete(`${ctx.namespace}/${id}`);
-    await this.shutdown(task.shim, id);
+    await this.shutdown(task.shim, id, ctx.trace);
     task.closeLog();
     await removeBundle(task.bundle);
     return res;
   }
 
-  private async shutdown(shim: ShimClient, id: string): Promise<void> {
-    await shim.call('Shutdown', 'ShutdownRequest', { id }).catch(() => undefined);
+  private async shutdown(shim: ShimClient, id: string, trace?: Context): Promise<void> {
+    await shim.call('Shutdown', 'ShutdownRequest', { id }, undefined, trace).catch(() => undefined);
     await shim.close();
   }
 

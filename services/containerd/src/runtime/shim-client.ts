@@ -1,3 +1,4 @@
+import { ROOT_CONTEXT, type Context } from '@opentelemetry/api';
 import { LOADER_OPTIONS, protoRoot } from '@berth/proto';
 import type { TtrpcClient } from '@berth/ttrpc';
 
@@ -19,15 +20,23 @@ export class ShimClient {
   }
 
   /**
-   * Calls `method` with a containerd.task.v2 request. Wait blocks until the process exits,
+   * Calls `method` with a containerd.task.v2 request, as part of the trace `trace` (the
+   * containerd call's; none for the daemon's own calls). Wait blocks until the process exits,
    * so it alone runs without a deadline.
    */
-  async call(method: string, requestType: string, request: Message, responseType?: string) {
+  async call(
+    method: string,
+    requestType: string,
+    request: Message,
+    responseType?: string,
+    trace: Context = ROOT_CONTEXT,
+  ) {
     const reqType = protoRoot().lookupType(`containerd.task.v2.${requestType}`);
     const payload = reqType.encode(reqType.fromObject(request)).finish();
     const out = await this.client.call(SERVICE, method, payload, {
       metadata: { 'containerd-namespace-ttrpc': [this.namespace] },
       timeoutMs: method === 'Wait' ? 0 : CALL_TIMEOUT_MS,
+      trace,
     });
     const resType = protoRoot().lookupType(
       responseType ? `containerd.task.v2.${responseType}` : 'google.protobuf.Empty',

@@ -2,6 +2,7 @@
 // by its own berth-monitor. Every state change is persisted before it is answered.
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Context } from '@opentelemetry/api';
 import type { ExitRecord, ServerRespawn } from '@berth/monitor';
 import { Code, TtrpcError } from '@berth/ttrpc';
 import type { Logger } from 'pino';
@@ -73,11 +74,13 @@ export class Container {
     return this.state.id;
   }
 
-  /** Mounts the rootfs and has the runtime create the container under a new monitor. */
+  /** Mounts the rootfs and has the runtime create the container under a new monitor.
+   * `trace` is the shim call's trace context, handed down to the runtime (so are the others). */
   static async create(
     options: CreateOptions,
     group: GroupContext,
     listener: ContainerListener,
+    trace: Context,
   ): Promise<Container> {
     const { id, bundle, rootfs } = options;
     const rootfsDir = join(bundle, 'rootfs');
@@ -98,7 +101,7 @@ export class Container {
     try {
       const runtime = await runtimeFor(options.runtime, group);
       const container = new Container(state, runtime, group, listener);
-      await container.launch(state.init);
+      await container.launch(state.init, trace);
       return container;
     } catch (err) {
       if (state.rootfsMounted) unmountAll(rootfsDir);
@@ -130,16 +133,16 @@ export class Container {
     return this.process('');
   }
 
-  async start(execId: string): Promise<ProcessState> {
+  async start(execId: string, trace: Context): Promise<ProcessState> {
     const proc = this.process(execId);
     if (proc.state.status !== 'created') {
       throw new TtrpcError(Code.FailedPrecondition, `cannot start a ${proc.state.status} process`);
     }
     if (execId === '') {
-      proc.starting = this.runtime.start(this.id);
+      proc.starting = this.runtime.start(this.id, trace);
       await proc.starting;
     } else {
-      await this.launch(proc.state);
+      await this.launch(proc.state, trace);
     }
     proc.state.status = 'running';
     await this.persist();
@@ -162,12 +165,12 @@ export class Container {
     await this.persist();
   }
 
-  async kill(execId: string, signal: number, all: boolean): Promise<void> {
+  async kill(execId: string, signal: number, all: boolean, trace: Context): Promise<void> {
     const proc = this.process(execId);
     if (proc.state.status === 'stopped') {
       throw new TtrpcError(Code.NotFound, 'process already finished');
     }
-    if (execId === '') return this.runtime.kill(this.id, signal, all);
+    if (execId === '') return this.runtime.kill(this.id, signal, all, trace);
     if (proc.state.status === 'created') {
       throw new TtrpcError(Code.FailedPrecondition, 'process not created');
     }
@@ -179,7 +182,7 @@ export class Container {
   }
 
   /** Deletes an exec, or the whole container (init): runtime state, rootfs, our files. */
-  async delete(execId: string): Promise<ProcessState> {
+  async delete(execId: string, trace: Context): Promise<ProcessState> {
     const proc = this.process(execId);
     const { status } = proc.state;
     if (status === 'running') {
@@ -197,7 +200,7 @@ export class Container {
       await this.persist();
       return proc.state;
     }
-    await this.runtime.delete(this.id, true);
+    await this.runtime.delete(this.id, true, trace);
     if (status === 'created' && proc.state.monitorPid > 0) await proc.exited;
     for (const p of this.processes.values()) p.close();
     if (this.state.rootfsMounted) unmountAll(join(this.state.bundle, 'rootfs'));
@@ -232,7 +235,7 @@ export class Container {
   }
 
   /** Has the runtime create the init process or start an exec, under a new monitor. */
-  private async launch(state: ProcessState): Promise<void> {
+  private async launch(state: ProcessState, trace: Context): Promise<void> {
     await mkdir(this.group.socketDir, { recursive: true });
     const monitor: MonitorRequest = {
       ...state,
@@ -243,8 +246,8 @@ export class Container {
     };
     const started =
       state.execId === ''
-        ? await this.runtime.create(this.id, this.state.bundle, monitor)
-        : await this.runtime.exec(this.id, state.processFile!, monitor);
+        ? await this.runtime.create(this.id, this.state.bundle, monitor, trace)
+        : await this.runtime.exec(this.id, state.processFile!, monitor, trace);
     state.pid = started.pid;
     state.monitorPid = started.monitorPid;
     await this.persist();

@@ -64,7 +64,8 @@ export async function serve(flags: ShimFlags): Promise<void> {
   // containerd's, or a test) must not depend on that: upstream's shim creates it too.
   await mkdir(dirname(socketPath(flags.socket)), { recursive: true, mode: 0o711 });
   await server.listen(flags.socket);
-  const telemetry = startTelemetry({ service: 'shim' });
+  // Trace contexts are handed down explicitly (TaskService): no AsyncLocalStorage.
+  const telemetry = startTelemetry({ service: 'shim', contextPropagation: 'sync' });
   tasks.restored = restore(tasks, registry, group, log);
   await tasks.restored;
   if (tasks.containers.size === 0) idle.arm();

@@ -2,7 +2,7 @@
 // go-runc does: global --root/--log flags, JSON logs whose last error explains a failure.
 // The processes it creates are parented by a monitor that runs the create/exec command.
 import { readFile } from 'node:fs/promises';
-import { context, propagation } from '@opentelemetry/api';
+import { propagation, type Context } from '@opentelemetry/api';
 import {
   runCaptured,
   RuntimeCommandError,
@@ -20,32 +20,40 @@ export class RuntimeCli implements OciRuntime {
     return this.config.binary.slice(this.config.binary.lastIndexOf('/') + 1);
   }
 
-  create(id: string, bundle: string, monitor: MonitorRequest): Promise<MonitoredProcess> {
+  create(
+    id: string,
+    bundle: string,
+    monitor: MonitorRequest,
+    trace: Context,
+  ): Promise<MonitoredProcess> {
     const { pidFile, consoleSocket } = monitor;
     const console = consoleSocket ? ['--console-socket', consoleSocket] : [];
-    return this.underMonitor(monitor, [
-      ...['create', '--bundle', bundle, '--pid-file', pidFile, ...console, id],
-    ]);
+    const args = ['create', '--bundle', bundle, '--pid-file', pidFile, ...console, id];
+    return this.underMonitor(monitor, args, trace);
   }
 
-  exec(id: string, processFile: string, monitor: MonitorRequest): Promise<MonitoredProcess> {
+  exec(
+    id: string,
+    processFile: string,
+    monitor: MonitorRequest,
+    trace: Context,
+  ): Promise<MonitoredProcess> {
     const { pidFile, consoleSocket } = monitor;
     const console = consoleSocket ? ['--console-socket', consoleSocket] : [];
-    return this.underMonitor(monitor, [
-      ...['exec', '--process', processFile, '--detach', '--pid-file', pidFile, ...console, id],
-    ]);
+    const args = ['exec', '--process', processFile, '--detach', '--pid-file', pidFile];
+    return this.underMonitor(monitor, [...args, ...console, id], trace);
   }
 
-  async start(id: string) {
-    await this.run(['start', id]);
+  async start(id: string, trace: Context) {
+    await this.run(['start', id], { trace });
   }
 
-  async kill(id: string, signal: number, all: boolean) {
-    await this.run(['kill', ...(all ? ['--all'] : []), id, String(signal)]);
+  async kill(id: string, signal: number, all: boolean, trace: Context) {
+    await this.run(['kill', ...(all ? ['--all'] : []), id, String(signal)], { trace });
   }
 
-  async delete(id: string, force: boolean) {
-    await this.run(['delete', ...(force ? ['--force'] : []), id]);
+  async delete(id: string, force: boolean, trace: Context) {
+    await this.run(['delete', ...(force ? ['--force'] : []), id], { trace });
   }
 
   async pause(id: string) {
@@ -61,7 +69,7 @@ export class RuntimeCli implements OciRuntime {
   }
 
   async update(id: string, resources: string) {
-    await this.run(['update', '--resources', '-', id], resources);
+    await this.run(['update', '--resources', '-', id], { input: resources });
   }
 
   /** From `events --stats`, runc's stats document for the container's cgroup. */
@@ -71,13 +79,14 @@ export class RuntimeCli implements OciRuntime {
   }
 
   /** Runs `create` or `exec --detach` under a new monitor, which adopts what it leaves. */
-  private async underMonitor(monitor: MonitorRequest, args: string[]): Promise<MonitoredProcess> {
+  private async underMonitor(
+    monitor: MonitorRequest,
+    args: string[],
+    trace: Context,
+  ): Promise<MonitoredProcess> {
     try {
-      return await spawnMonitor({
-        ...monitor,
-        command: [...this.global(), ...args],
-        env: this.env(),
-      });
+      const command = [...this.global(), ...args];
+      return await spawnMonitor({ ...monitor, command, env: this.env(trace) });
     } catch (err) {
       if (!(err instanceof RuntimeCommandError)) throw err;
       throw runtimeError((await this.lastError()) ?? err.message);
@@ -85,9 +94,10 @@ export class RuntimeCli implements OciRuntime {
   }
 
   /** The runtime's environment: the caller's trace context travels as TRACEPARENT. */
-  private env(): NodeJS.ProcessEnv {
+  private env(trace: Context | undefined): NodeJS.ProcessEnv {
+    if (!trace) return process.env;
     const carrier: Record<string, string> = {};
-    propagation.inject(context.active(), carrier);
+    propagation.inject(trace, carrier);
     return carrier.traceparent ? { ...process.env, TRACEPARENT: carrier.traceparent } : process.env;
   }
 
@@ -116,11 +126,12 @@ export class RuntimeCli implements OciRuntime {
     return [binary, '--root', root, '--log', logFile, '--log-format', 'json', ...systemd];
   }
 
-  private async run(args: string[], input?: string): Promise<string> {
+  /** Runs a command; `trace` for the commands that are part of a container's trace. */
+  private async run(args: string[], opts: { input?: string; trace?: Context } = {}) {
     const [binary, ...global] = this.global();
     const { status, stdout, stderr } = await runCaptured(binary!, [...global, ...args], {
-      env: this.env(),
-      stdin: input,
+      env: this.env(opts.trace),
+      stdin: opts.input,
     }).catch((err: Error) => {
       throw runtimeError(`${args[0]}: ${err.message}`); // e.g. the binary is missing
     });

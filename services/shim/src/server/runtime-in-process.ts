@@ -6,7 +6,7 @@
 // named as berth-runc names them.
 import { readFile } from 'node:fs/promises';
 import net from 'node:net';
-import { context, trace, type Attributes } from '@opentelemetry/api';
+import { trace as otel, type Attributes, type Context, type Span } from '@opentelemetry/api';
 import type { LinuxResources } from '@berth/cgroups';
 import {
   RuntimeCommandError,
@@ -19,7 +19,7 @@ import { recordExternalSpans, withSpan } from '@berth/telemetry';
 import { runtimeError, type MonitorRequest, type OciRuntime, type RuntimeConfig } from './runtime';
 import { protoFields } from './stats';
 
-const tracer = trace.getTracer('berth-shim');
+const tracer = otel.getTracer('berth-shim');
 
 export class InProcessRuntime implements OciRuntime {
   readonly name = 'berth';
@@ -33,35 +33,45 @@ export class InProcessRuntime implements OciRuntime {
     this.oci = new Runtime({ root: config.root, warn, sealedLauncher: true });
   }
 
-  async create(id: string, bundle: string, monitor: MonitorRequest): Promise<MonitoredProcess> {
+  async create(
+    id: string,
+    bundle: string,
+    monitor: MonitorRequest,
+    trace: Context,
+  ): Promise<MonitoredProcess> {
     const { spawn, monitored } = launcherUnderMonitor(monitor);
     const { pidFile, consoleSocket } = monitor;
-    await this.traced('create', id, () =>
+    await this.traced(trace, 'create', id, () =>
       this.oci.create(id, { bundle, pidFile, consoleSocket, spawn }),
     );
     return monitored();
   }
 
-  async exec(id: string, processFile: string, monitor: MonitorRequest): Promise<MonitoredProcess> {
+  async exec(
+    id: string,
+    processFile: string,
+    monitor: MonitorRequest,
+    trace: Context,
+  ): Promise<MonitoredProcess> {
     const proc = JSON.parse(await readFile(processFile, 'utf8')) as Process;
     const { spawn, monitored } = launcherUnderMonitor(monitor);
     const { pidFile, consoleSocket } = monitor;
-    await this.traced('exec', id, () =>
+    await this.traced(trace, 'exec', id, () =>
       this.oci.exec(id, proc, { detach: true, pidFile, consoleSocket, spawn }),
     );
     return monitored();
   }
 
-  async start(id: string): Promise<void> {
-    await this.traced('start', id, () => this.oci.start(id));
+  async start(id: string, trace: Context): Promise<void> {
+    await this.traced(trace, 'start', id, () => this.oci.start(id));
   }
 
-  kill(id: string, signal: number, all: boolean): Promise<void> {
-    return this.traced('kill', id, () => this.oci.kill(id, signal, all));
+  kill(id: string, signal: number, all: boolean, trace: Context): Promise<void> {
+    return this.traced(trace, 'kill', id, () => this.oci.kill(id, signal, all));
   }
 
-  delete(id: string, force: boolean): Promise<void> {
-    return this.traced('delete', id, () => this.oci.delete(id, force));
+  delete(id: string, force: boolean, trace: Context): Promise<void> {
+    return this.traced(trace, 'delete', id, () => this.oci.delete(id, force));
   }
 
   pause(id: string): Promise<void> {
@@ -84,11 +94,11 @@ export class InProcessRuntime implements OciRuntime {
     return protoFields(await failures(() => this.oci.stats(id))) as object;
   }
 
-  /** A command as a span; the launcher's phase stamps become its children, and the moment
-   * a started process passed its exec fifo an `exec` event. */
-  private traced<T>(command: string, id: string, fn: () => Promise<T>): Promise<T> {
+  /** A command as a span below `parent`; the launcher's phase stamps become its children, and
+   * the moment a started process passed its exec fifo an `exec` event. */
+  private traced<T>(parent: Context, command: string, id: string, fn: () => Promise<T>) {
     const attributes: Attributes = { 'container.id': id, 'container.runtime.name': this.name };
-    return withSpan(tracer, `runtime.${command}`, attributes, async (span) => {
+    const run = async (span: Span, spanContext: Context): Promise<T> => {
       const result = await failures(fn);
       const times = (result as Partial<Launched> | undefined)?.times ?? [];
       const phases = launchPhases(times).map((p) => ({
@@ -97,12 +107,13 @@ export class InProcessRuntime implements OciRuntime {
         endNs: p.endNs,
         attributes,
       }));
-      recordExternalSpans(trace.setSpan(context.active(), span), phases);
+      recordExternalSpans(spanContext, phases);
       if (typeof result === 'bigint') {
         span.addEvent('exec', [Number(result / 1_000_000_000n), Number(result % 1_000_000_000n)]);
       }
       return result;
-    });
+    };
+    return withSpan(tracer, `runtime.${command}`, attributes, run, parent);
   }
 }
 

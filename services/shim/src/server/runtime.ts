@@ -1,6 +1,7 @@
 // What the shim asks of an OCI runtime, and which one a task gets: berth's own, in this
 // process (the default), or runc, crun or berth-runc through the runc command line when
 // containerd's runtime options name a binary (containerd.runc.v1.Options.binary_name).
+import type { Context } from '@opentelemetry/api';
 import type { MonitoredProcess, SpawnMonitorOptions } from '@berth/monitor';
 import { Code, TtrpcError } from '@berth/ttrpc';
 
@@ -17,16 +18,30 @@ export interface RuntimeConfig {
 /** Where a new process's monitor keeps its socket, exit record, stdio and pid file. */
 export type MonitorRequest = Omit<SpawnMonitorOptions, 'command' | 'env' | 'channel'>;
 
+/**
+ * The commands that are part of a container's trace take the shim call's trace Context: the
+ * shim hands contexts down explicitly (its context manager does not follow async code).
+ */
 export interface OciRuntime {
   /** For traces: `berth` in process, else the binary's file name (`runc`, `crun`, ...). */
   readonly name: string;
   /** Creates the container's init process, parented by a new monitor. */
-  create(id: string, bundle: string, monitor: MonitorRequest): Promise<MonitoredProcess>;
+  create(
+    id: string,
+    bundle: string,
+    monitor: MonitorRequest,
+    trace: Context,
+  ): Promise<MonitoredProcess>;
   /** Starts an extra process (its OCI process JSON in processFile) under a new monitor. */
-  exec(id: string, processFile: string, monitor: MonitorRequest): Promise<MonitoredProcess>;
-  start(id: string): Promise<void>;
-  kill(id: string, signal: number, all: boolean): Promise<void>;
-  delete(id: string, force: boolean): Promise<void>;
+  exec(
+    id: string,
+    processFile: string,
+    monitor: MonitorRequest,
+    trace: Context,
+  ): Promise<MonitoredProcess>;
+  start(id: string, trace: Context): Promise<void>;
+  kill(id: string, signal: number, all: boolean, trace: Context): Promise<void>;
+  delete(id: string, force: boolean, trace: Context): Promise<void>;
   pause(id: string): Promise<void>;
   resume(id: string): Promise<void>;
   ps(id: string): Promise<number[]>;

@@ -1,5 +1,12 @@
 // containerd.task.v2.Task over ttrpc: one server, many containers keyed by id.
-import { trace, SpanKind, SpanStatusCode, type Span } from '@opentelemetry/api';
+import {
+  context,
+  trace as otel,
+  SpanKind,
+  SpanStatusCode,
+  type Context,
+  type Span,
+} from '@opentelemetry/api';
 import { Code, TtrpcError, type CallContext, type ServiceMethods } from '@berth/ttrpc';
 import type { containerd } from '@berth/proto';
 import type { ExitRecord } from '@berth/monitor';
@@ -14,7 +21,7 @@ import type { RuntimeConfig } from './runtime';
 import type { ProcessState, Registry } from './state';
 import { taskMetrics } from './stats';
 
-const tracer = trace.getTracer('berth-shim');
+const tracer = otel.getTracer('berth-shim');
 const NAMESPACE_KEY = 'containerd-namespace-ttrpc';
 const VERSION = '0.1.0';
 
@@ -54,63 +61,69 @@ export class TaskService {
   };
 
   methods(): ServiceMethods {
-    const handlers: Record<string, (req: never, ctx: CallContext) => Promise<object | undefined>> =
-      {
-        Create: (req: containerd.task.v2.CreateTaskRequest__Output, ctx) => this.create(req, ctx),
-        Start: (req: containerd.task.v2.StartRequest__Output) => this.start(req),
-        Delete: (req: containerd.task.v2.DeleteRequest__Output) => this.delete(req),
-        Exec: (req: containerd.task.v2.ExecProcessRequest__Output) => this.exec(req),
-        ResizePty: async (req: containerd.task.v2.ResizePtyRequest__Output) => {
-          this.get(req.id).process(req.exec_id).resize(req.height, req.width);
-          return undefined;
-        },
-        CloseIO: async (req: containerd.task.v2.CloseIORequest__Output) => {
-          if (req.stdin) this.get(req.id).process(req.exec_id).closeStdin();
-          return undefined;
-        },
-        Kill: async (req: containerd.task.v2.KillRequest__Output) => {
-          await this.get(req.id).kill(req.exec_id, req.signal, req.all);
-          return undefined;
-        },
-        Pids: (req: containerd.task.v2.PidsRequest__Output) => this.pids(req),
-        Pause: async (req: containerd.task.v2.PauseRequest__Output) => {
-          const container = this.get(req.id);
-          await container.pause();
-          this.publish(container, 'containerd.events.TaskPaused', { container_id: req.id });
-          return undefined;
-        },
-        Resume: async (req: containerd.task.v2.ResumeRequest__Output) => {
-          const container = this.get(req.id);
-          await container.resume();
-          this.publish(container, 'containerd.events.TaskResumed', { container_id: req.id });
-          return undefined;
-        },
-        State: async (req: containerd.task.v2.StateRequest__Output) => this.state(req),
-        Wait: async (req: containerd.task.v2.WaitRequest__Output) => {
-          const exit = await this.get(req.id).process(req.exec_id).exited;
-          return { exit_status: exit.status, exited_at: timestamp(exit.exitedAt) };
-        },
-        Stats: async (req: containerd.task.v2.StatsRequest__Output) => ({
-          stats: await taskMetrics(this.get(req.id)),
-        }),
-        Update: async (req: containerd.task.v2.UpdateTaskRequest__Output) => {
-          const resources = Buffer.from(req.resources?.value ?? EMPTY).toString();
-          await this.get(req.id).runtime.update(req.id, resources);
-          return undefined;
-        },
-        Connect: async (req: containerd.task.v2.ConnectRequest__Output) => ({
-          shim_pid: process.pid,
-          task_pid: this.containers.get(req.id)?.init.state.pid ?? 0,
-          version: VERSION,
-        }),
-        Shutdown: async () => {
-          if (this.containers.size === 0) this.opts.onIdle();
-          return undefined;
-        },
-        Checkpoint: async () => {
-          throw new TtrpcError(Code.Unimplemented, 'checkpoint is not supported by berth');
-        },
-      };
+    // `trace` is the call span's context, handed down explicitly: the shim runs without an
+    // async context manager (see main.ts).
+    const handlers: Record<
+      string,
+      (req: never, ctx: CallContext, trace: Context) => Promise<object | undefined>
+    > = {
+      Create: (req: containerd.task.v2.CreateTaskRequest__Output, ctx, trace) =>
+        this.create(req, ctx, trace),
+      Start: (req: containerd.task.v2.StartRequest__Output, _ctx, trace) => this.start(req, trace),
+      Delete: (req: containerd.task.v2.DeleteRequest__Output, _ctx, trace) =>
+        this.delete(req, trace),
+      Exec: (req: containerd.task.v2.ExecProcessRequest__Output) => this.exec(req),
+      ResizePty: async (req: containerd.task.v2.ResizePtyRequest__Output) => {
+        this.get(req.id).process(req.exec_id).resize(req.height, req.width);
+        return undefined;
+      },
+      CloseIO: async (req: containerd.task.v2.CloseIORequest__Output) => {
+        if (req.stdin) this.get(req.id).process(req.exec_id).closeStdin();
+        return undefined;
+      },
+      Kill: async (req: containerd.task.v2.KillRequest__Output, _ctx, trace) => {
+        await this.get(req.id).kill(req.exec_id, req.signal, req.all, trace);
+        return undefined;
+      },
+      Pids: (req: containerd.task.v2.PidsRequest__Output) => this.pids(req),
+      Pause: async (req: containerd.task.v2.PauseRequest__Output) => {
+        const container = this.get(req.id);
+        await container.pause();
+        this.publish(container, 'containerd.events.TaskPaused', { container_id: req.id });
+        return undefined;
+      },
+      Resume: async (req: containerd.task.v2.ResumeRequest__Output) => {
+        const container = this.get(req.id);
+        await container.resume();
+        this.publish(container, 'containerd.events.TaskResumed', { container_id: req.id });
+        return undefined;
+      },
+      State: async (req: containerd.task.v2.StateRequest__Output) => this.state(req),
+      Wait: async (req: containerd.task.v2.WaitRequest__Output) => {
+        const exit = await this.get(req.id).process(req.exec_id).exited;
+        return { exit_status: exit.status, exited_at: timestamp(exit.exitedAt) };
+      },
+      Stats: async (req: containerd.task.v2.StatsRequest__Output) => ({
+        stats: await taskMetrics(this.get(req.id)),
+      }),
+      Update: async (req: containerd.task.v2.UpdateTaskRequest__Output) => {
+        const resources = Buffer.from(req.resources?.value ?? EMPTY).toString();
+        await this.get(req.id).runtime.update(req.id, resources);
+        return undefined;
+      },
+      Connect: async (req: containerd.task.v2.ConnectRequest__Output) => ({
+        shim_pid: process.pid,
+        task_pid: this.containers.get(req.id)?.init.state.pid ?? 0,
+        version: VERSION,
+      }),
+      Shutdown: async () => {
+        if (this.containers.size === 0) this.opts.onIdle();
+        return undefined;
+      },
+      Checkpoint: async () => {
+        throw new TtrpcError(Code.Unimplemented, 'checkpoint is not supported by berth');
+      },
+    };
     const methods: ServiceMethods = {};
     for (const [method, handler] of Object.entries(handlers)) {
       methods[method] = (bytes, ctx) =>
@@ -118,13 +131,14 @@ export class TaskService {
           `shim.${method.toLowerCase()}`,
           SPAN_OPTIONS(method),
           async (span) => {
+            const trace = context.active(); // the span's, while still synchronous
             try {
               await this.restored;
               const request = decode<never>(REQUESTS[method]!, bytes);
               const id = (request as { id?: string }).id;
               if (id) this.describe(span, id);
               const started = performance.now();
-              const response = await handler(request, ctx);
+              const response = await handler(request, ctx, trace);
               if (id && method === 'Create') this.describe(span, id);
               this.opts.log.debug({ method, id, ms: performance.now() - started }, 'task call');
               const type = RESPONSES[method];
@@ -162,7 +176,11 @@ export class TaskService {
     return container;
   }
 
-  private async create(req: containerd.task.v2.CreateTaskRequest__Output, ctx: CallContext) {
+  private async create(
+    req: containerd.task.v2.CreateTaskRequest__Output,
+    ctx: CallContext,
+    trace: Context,
+  ) {
     if (this.containers.has(req.id)) {
       throw new TtrpcError(Code.AlreadyExists, `container ${req.id}: already exists`);
     }
@@ -182,6 +200,7 @@ export class TaskService {
       },
       this.opts.group,
       this.listener,
+      trace,
     );
     this.containers.set(req.id, container);
     await this.opts.registry.add(req.id, req.bundle);
@@ -197,9 +216,9 @@ export class TaskService {
     return { pid };
   }
 
-  private async start(req: containerd.task.v2.StartRequest__Output) {
+  private async start(req: containerd.task.v2.StartRequest__Output, trace: Context) {
     const container = this.get(req.id);
-    const proc = await container.start(req.exec_id);
+    const proc = await container.start(req.exec_id, trace);
     if (req.exec_id) {
       this.publish(container, 'containerd.events.TaskExecStarted', {
         container_id: req.id,
@@ -225,9 +244,9 @@ export class TaskService {
     return undefined;
   }
 
-  private async delete(req: containerd.task.v2.DeleteRequest__Output) {
+  private async delete(req: containerd.task.v2.DeleteRequest__Output, trace: Context) {
     const container = this.get(req.id);
-    const proc = await container.delete(req.exec_id);
+    const proc = await container.delete(req.exec_id, trace);
     const exit = exitOf(proc);
     if (!req.exec_id) {
       await recordDeleteResponse(container.state.bundle, {

@@ -150,8 +150,8 @@ export async function startBerthStack({ tracing = true, dockerdArgs = [] } = {})
       }
     }
     // Shims outlive their containerd by design (they keep containers across its restarts):
-    // ours are the ones started from this stack's bin directory.
-    for (const pid of processesRunning(bin)) {
+    // ours are the ones whose command line names this stack's directory (its containerd).
+    for (const pid of processesRunning(dir)) {
       try {
         process.kill(pid, 'SIGKILL');
       } catch {

@@ -1,3 +1,4 @@
+import type { Context } from '@opentelemetry/api';
 import { errorOf, invalidArgument } from '../errdefs';
 import type { Labels } from './db';
 
@@ -5,6 +6,9 @@ import type { Labels } from './db';
 export interface OpContext {
   namespace: string;
   lease?: string;
+  /** The call's trace context, handed down explicitly: the daemon's context manager does not
+   * follow async code (berth-containerd.ts). Absent for work no call asked for. */
+  trace?: Context;
 }
 
 const IDENTIFIER = /^[A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)*$/;
