@@ -17,7 +17,7 @@ import { rmdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { median, writeContainerdConfig } from './lib/common.mjs';
+import { findTestImage, median, writeContainerdConfig } from './lib/common.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const { values } = parseArgs({
@@ -187,13 +187,4 @@ function killShimServers() {
       // exited meanwhile
     }
   }
-}
-
-function findTestImage() {
-  const cache = process.env.BERTH_TEST_IMAGES ?? '/var/lib/berth-test-images';
-  for (const key of existsSync(cache) ? readdirSync(cache) : []) {
-    const path = join(cache, key, 'small', 'docker-archive.tar');
-    if (existsSync(path)) return path;
-  }
-  throw new Error(`no small test image under ${cache}: run berth-test-images once`);
 }

@@ -22,7 +22,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { median, writeContainerdConfig } from './lib/common.mjs';
+import { findTestImage, median, writeContainerdConfig } from './lib/common.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const containers = Number(process.argv[2] ?? 30);
@@ -150,15 +150,6 @@ function timeStart(times) {
     return median(samples);
   };
   return { start: timed(shim, args), node: timed(process.execPath, ['-e', '0']) };
-}
-
-function findTestImage() {
-  const cache = process.env.BERTH_TEST_IMAGES ?? '/var/lib/berth-test-images';
-  for (const key of existsSync(cache) ? readdirSync(cache) : []) {
-    const path = join(cache, key, 'small', 'docker-archive.tar');
-    if (existsSync(path)) return path;
-  }
-  throw new Error(`no small test image under ${cache}: run \`npx vitest run --project shim\` once`);
 }
 
 /** The pids whose command line matches, read from /proc. */

@@ -13,7 +13,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { median, writeContainerdConfig } from './common.mjs';
+import { findTestImage, median, writeContainerdConfig } from './common.mjs';
 
 const root = resolve(import.meta.dirname, '../../..');
 export const IMAGE = 'berth.test/small:latest';
@@ -24,16 +24,7 @@ const ownCgroup =
     .find((l) => l.split(':')[1] === 'memory')
     ?.split(':')[2] ?? '/';
 
-export { median };
-
-export function findTestImage() {
-  const cache = process.env.BERTH_TEST_IMAGES ?? '/var/lib/berth-test-images';
-  for (const key of existsSync(cache) ? readdirSync(cache) : []) {
-    const archive = join(cache, key, 'small', 'docker-archive.tar');
-    if (existsSync(archive)) return archive;
-  }
-  throw new Error(`no small test image under ${cache}: run the dockerd tests once`);
-}
+export { findTestImage, median };
 
 /** Milliseconds of one `docker run --rm <args> IMAGE true`. */
 export function timeRun(host, args = []) {
