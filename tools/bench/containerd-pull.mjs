@@ -7,8 +7,9 @@
 //
 //   node --import tsx tools/bench/containerd-pull.mjs [--runs 3] [--out tools/bench/results/containerd-pull.json]
 //
-// Runs under tsx because it builds its images with @berth/test-images and starts
-// berth-containerd from source. Needs root, containerd, ctr, docker-registry and skopeo.
+// Runs under tsx because it builds its images with @berth/test-images. berth-containerd runs
+// from its bundle (services/containerd/dist, rebuilt here first), as installed. Needs root,
+// containerd, ctr, docker-registry and skopeo.
 import { execFile, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
@@ -20,7 +21,7 @@ import { median, writeContainerdConfig } from './lib/common.mjs';
 
 const exec = promisify(execFile);
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const BERTH_BIN = join(repoRoot, 'services/containerd/src/bin/berth-containerd.ts');
+const BERTH_BIN = join(repoRoot, 'services/containerd/dist/berth-containerd.mjs');
 const { values } = parseArgs({
   options: {
     out: { type: 'string' },
@@ -74,8 +75,6 @@ async function startBerth(dir) {
   const address = join(dir, 'containerd.sock');
   const args = [
     ...nodeArgs,
-    '--import',
-    'tsx',
     BERTH_BIN,
     '--root',
     `${dir}/root`,
@@ -122,6 +121,10 @@ async function timePull(start, ref, work) {
   }
 }
 
+await exec(process.execPath, [
+  join(repoRoot, 'scripts/bundle.mjs'),
+  join(repoRoot, 'services/containerd'),
+]);
 const loadBefore = loadavg();
 const images = await ensureTestImages(['big', 'many']);
 const work = await mkdtemp(join(tmpdir(), 'berth-bench-containerd-'));
