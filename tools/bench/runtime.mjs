@@ -278,7 +278,8 @@ async function drivers(work, onLaunch) {
     },
   });
   const Runtime = await loadLibrary();
-  const lib = new Runtime({ root: join(work, 'state-lib') });
+  // As a long-lived caller (the shim) uses it: every launch from one sealed launcher copy.
+  const lib = new Runtime({ root: join(work, 'state-lib'), sealedLauncher: true });
   const stdio = ['ignore', 'ignore', 'ignore'];
   return {
     'berth-cli': cli(await copyCli(), join(work, 'state-cli')),
