@@ -27,9 +27,9 @@ export class CgroupDir {
     }
   }
 
-  /** Whether the file exists; by listing, as some (cgroup.kill) are write-only. */
-  async has(name: string): Promise<boolean> {
-    return (await this.fs.readdir(this.dir)).some((e) => e.name === name);
+  /** Whether the file exists (its controller or feature is there). */
+  has(name: string): Promise<boolean> {
+    return this.fs.exists(this.file(name));
   }
 
   /** Writes a value; a missing file means its controller is not there, which the error says. */

@@ -96,6 +96,10 @@ export class FakeCgroupFs implements CgroupFs {
     this.dirs.delete(path);
   }
 
+  async exists(path: string): Promise<boolean> {
+    return this.dirs.has(path) || this.files.has(path);
+  }
+
   async readdir(path: string): Promise<DirEntry[]> {
     if (!this.dirs.has(path)) throw fsError('readdir', path, errno('ENOENT'));
     return this.children(path);

@@ -1,4 +1,4 @@
-import { mkdir, readFile, readdir, rmdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rmdir, stat, writeFile } from 'node:fs/promises';
 import { fsError } from './errors';
 
 export interface DirEntry {
@@ -18,6 +18,9 @@ export interface CgroupFs {
   mkdir(path: string): Promise<void>;
   rmdir(path: string): Promise<void>;
   readdir(path: string): Promise<DirEntry[]>;
+  /** Whether a file or directory is there (write-only files such as cgroup.kill too). A stat,
+   * not a listing: a parent cgroup lists every child and control file. */
+  exists(path: string): Promise<boolean>;
 }
 
 /** The real cgroupfs through node:fs. */
@@ -51,6 +54,17 @@ export class NodeCgroupFs implements CgroupFs {
       await rmdir(path);
     } catch (err) {
       throw fsError('rmdir', path, err);
+    }
+  }
+
+  async exists(path: string): Promise<boolean> {
+    try {
+      await stat(path);
+      return true;
+    } catch (err) {
+      const { code } = err as NodeJS.ErrnoException;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return false;
+      throw fsError('stat', path, err);
     }
   }
 

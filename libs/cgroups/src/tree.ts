@@ -16,14 +16,8 @@ async function postOrder(fs: CgroupFs, dir: string): Promise<string[]> {
   return order;
 }
 
-export async function dirExists(fs: CgroupFs, dir: string): Promise<boolean> {
-  try {
-    await fs.readdir(dir);
-    return true;
-  } catch (err) {
-    if (isCode(err, 'ENOENT', 'ENOTDIR')) return false;
-    throw err;
-  }
+export function dirExists(fs: CgroupFs, dir: string): Promise<boolean> {
+  return fs.exists(dir);
 }
 
 /** Every pid in `dir` and below; a missing cgroup has none. */
