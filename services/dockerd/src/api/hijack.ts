@@ -6,6 +6,7 @@ import type { Duplex } from 'node:stream';
 import type { ContainerManager } from '../containers/manager';
 import type { ExecManager } from '../containers/exec';
 import type { StreamHub } from '../containers/stdio';
+import { DetachKeyScanner, parseDetachKeys } from './detach-keys';
 import { booleanQuery } from './filters';
 import { engineHeaders } from './app';
 import { errorBody } from './errors';
@@ -72,13 +73,21 @@ async function route(req: IncomingMessage, socket: Duplex, body: Buffer, deps: H
     if (booleanQuery(q.get('stdout'))) wanted.add('stdout');
     if (booleanQuery(q.get('stderr'))) wanted.add('stderr');
     const stdin = booleanQuery(q.get('stdin')) && !!container.record.Config.OpenStdin;
+    const detachKeys = parseDetachKeys(q.get('detachKeys') ?? '');
     respond101(socket, deps.engineVersion, tty);
     deps.containers.emit(container, 'attach');
     const done = deps.containers.runEnded(container);
     pipe(
       socket,
       container.hub,
-      { tty, wanted, stdin, closeStdinOnEnd: !!container.record.Config.StdinOnce },
+      {
+        tty,
+        wanted,
+        stdin,
+        closeStdinOnEnd: !!container.record.Config.StdinOnce,
+        detachKeys,
+        onDetach: () => deps.containers.emit(container, 'detach'),
+      },
       done,
     );
     return;
@@ -89,13 +98,21 @@ async function route(req: IncomingMessage, socket: Duplex, body: Buffer, deps: H
     const tty = options.Tty ?? !!exec.config.Tty;
     const wanted = new Set<StreamName>(['stdout', 'stderr']);
     deps.execs.assertStartable(exec);
+    const detachKeys = parseDetachKeys(exec.config.DetachKeys ?? '', 'escape keys');
     respond101(socket, deps.engineVersion, tty);
     // Listen before the process starts: a short-lived one may print and exit at once.
     const started = deps.execs.start(exec);
     pipe(
       socket,
       exec.hub,
-      { tty, wanted, stdin: !!exec.config.AttachStdin, closeStdinOnEnd: true },
+      {
+        tty,
+        wanted,
+        stdin: !!exec.config.AttachStdin,
+        closeStdinOnEnd: true,
+        detachKeys,
+        onDetach: () => deps.containers.emit(exec.container, 'exec_detach', { execID: exec.id }),
+      },
       started.then(
         () => exec.done,
         (err: unknown) => {
@@ -126,26 +143,42 @@ function respond101(socket: Duplex, engineVersion: string, tty: boolean) {
   );
 }
 
+interface PipeOptions {
+  tty: boolean;
+  wanted: Set<StreamName>;
+  stdin: boolean;
+  closeStdinOnEnd: boolean;
+  /** Watched for in the input with a TTY, as Docker does; they end the attach, not the process. */
+  detachKeys: Buffer;
+  onDetach: () => void;
+}
+
 /** Copies output to the client until `done`, and the client's input to stdin. */
-function pipe(
-  socket: Duplex,
-  hub: StreamHub,
-  options: { tty: boolean; wanted: Set<StreamName>; stdin: boolean; closeStdinOnEnd: boolean },
-  done: Promise<unknown>,
-) {
+function pipe(socket: Duplex, hub: StreamHub, options: PipeOptions, done: Promise<unknown>) {
   const stop = hub.listen((stream, chunk) => {
     if (options.wanted.has(stream)) socket.write(options.tty ? chunk : frame(stream, chunk));
   });
+  const end = () => {
+    stop();
+    socket.end();
+  };
   socket.on('error', () => stop());
   socket.on('close', stop);
   if (options.stdin) {
-    socket.on('data', (chunk: Buffer) => hub.writeStdin(chunk));
-    socket.on('end', () => options.closeStdinOnEnd && hub.closeStdin());
+    const scanner = options.tty ? new DetachKeyScanner(options.detachKeys) : undefined;
+    const onInput = (chunk: Buffer) => {
+      const { input, detached } = scanner?.scan(chunk) ?? { input: chunk, detached: false };
+      if (input.length) hub.writeStdin(input);
+      if (!detached) return;
+      socket.off('data', onInput);
+      options.onDetach();
+      end();
+    };
+    socket.on('data', onInput);
+    // A TTY's client going away ends only its attach: the process keeps its terminal input.
+    socket.on('end', () => (options.tty ? end() : options.closeStdinOnEnd && hub.closeStdin()));
   }
   // Reading the request body may have paused the socket; input is consumed (or dropped).
   socket.resume();
-  void done.then(() => {
-    stop();
-    socket.end();
-  });
+  void done.then(end);
 }

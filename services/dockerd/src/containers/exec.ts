@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { withSpan } from '@berth/telemetry';
 import { trace } from '@opentelemetry/api';
+import { parseDetachKeys } from '../api/detach-keys';
 import { conflict, notFound } from '../api/errors';
 import type { ContainerdConnection } from '../containerd/connection';
 import { SNAPSHOTTER } from '../images/unpack';
@@ -81,6 +82,7 @@ export class ExecManager {
       throw conflict(`container ${container.id} is paused, unpause the container before exec`);
     if (!config.Cmd?.length)
       throw Object.assign(new Error('No exec command specified'), { statusCode: 400 });
+    parseDetachKeys(config.DetachKeys ?? '', 'escape keys'); // refused here, as Docker does
     const exec = new Exec(randomBytes(32).toString('hex'), container, config);
     this.execs.set(exec.id, exec);
     this.containers.emit(container, `exec_create: ${config.Cmd.join(' ')}`, { execID: exec.id });

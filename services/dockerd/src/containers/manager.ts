@@ -42,6 +42,8 @@ const SPEC_TYPE = 'types.containerd.io/opencontainers/runtime-spec/1/Spec';
 const tracer = trace.getTracer('berth-dockerd');
 /** An exit by SIGKILL, as containerd reports it (128 + 9): what an OOM kill of the init looks like. */
 const SIGKILL_STATUS = 137;
+const SIGKILL = 9;
+const KILL_WAIT_MS = 10_000;
 
 export interface ManagerDeps {
   connection: ContainerdConnection;
@@ -504,12 +506,20 @@ export class ContainerManager {
     if (!container.running) throw conflict(`Container ${container.id} is not running`);
     if (byUser) container.record.StoppedByUser = true;
     const number = signalNumber(signal);
+    const exited = number === SIGKILL ? this.wait(container, 'next-exit') : undefined;
     await this.deps.connection.call('tasks', 'Kill', {
       container_id: container.id,
       signal: number,
       all: false,
     });
     this.emit(container, 'kill', { signal: String(number) });
+    // moby's SIGKILL answers once the container is down (`docker kill; docker inspect` sees
+    // it exited); bounded, as a frozen task dies only when thawed.
+    if (exited) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, KILL_WAIT_MS)))]);
+      clearTimeout(timer);
+    }
   }
 
   /** containerd's /tasks/oom for a container: moby marks it OOM-killed and emits `oom` at once. */

@@ -14,9 +14,10 @@ export interface CliResult {
   stderr: string;
 }
 
-export function dockerCli(host: string) {
+/** `binary` is the CLI to run: 28.2 unless a test asks for Debian's 20.10. */
+export function dockerCli(host: string, binary = CLI) {
   const docker = async (args: string[], input = ''): Promise<CliResult> => {
-    const child = spawn(CLI, ['-H', host, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(binary, ['-H', host, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
