@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Runtime } from '@berth/oci';
 import { defaultSpec, SPEC_VERSION, CAPABILITIES, type OciState } from '@berth/oci';
 import { bool, parseFlags, str, UsageError, type FlagTable, type Flags } from './args';
+import { runcStats } from './events-stats';
 import { execProcess } from './exec-process';
 import { parseSignal } from './signals';
 import { UPDATE_FLAGS, updateResources } from './update';
@@ -284,10 +285,8 @@ export const COMMANDS: Record<string, Command> = {
     async run(ctx, flags, args) {
       const id = needId(args);
       const once = async () => {
-        const data = await ctx.runtime.stats(id);
-        ctx.out(
-          `${JSON.stringify({ type: 'stats', id, data }, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v))}\n`,
-        );
+        const data = runcStats(await ctx.runtime.stats(id));
+        ctx.out(`${JSON.stringify({ type: 'stats', id, data })}\n`);
       };
       if (bool(flags, 'stats')) {
         await once();

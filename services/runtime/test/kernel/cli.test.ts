@@ -54,6 +54,14 @@ describe('berth-runc command line', { tags: ['kernel'] }, () => {
       const list = JSON.parse((await r('list', '--format', 'json')).stdout);
       expect(list).toMatchObject([{ id: 'c1', status: 'running' }]);
       expect(JSON.parse((await r('ps', '--format', 'json', 'c1')).stdout)).toEqual([pid]);
+      // runc's stats document (libcontainer's types.Stats), as callers of runc read it.
+      const event = JSON.parse((await r('events', '--stats', 'c1')).stdout);
+      expect(event).toMatchObject({ type: 'stats', id: 'c1' });
+      expect(event.data.cpu.usage).toHaveProperty('kernel');
+      expect(event.data.memory.usage.usage).toBeGreaterThan(0);
+      expect(event.data.memory).toHaveProperty('kernelTCP');
+      expect(event.data.memory.raw).toBeTypeOf('object');
+      expect(event.data.pids.current).toBe(1);
       const exec = await r('exec', 'c1', 'sh', '-c', 'echo in-$(hostname)');
       expect(exec).toMatchObject({ code: 0, stdout: 'in-berth\n' });
       expect((await r('kill', 'c1', 'KILL')).code).toBe(0);
