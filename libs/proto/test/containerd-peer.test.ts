@@ -223,10 +223,17 @@ describe.skipIf(!canRun)(
       expect(image?.image?.target).toEqual(target);
 
       const snapshots = client(pkg.containerd.services.snapshots.v1.Snapshots);
-      const prepared = await promisify(snapshots.Prepare.bind(snapshots))({
-        snapshotter: 'native',
-        key: 'berth-active',
-      });
+      // Under the lease: an unreferenced snapshot is fair game for containerd's garbage
+      // collector, which the content deletion above may have just scheduled.
+      const underLease = new grpc.Metadata();
+      underLease.set('containerd-lease', 'berth-lease');
+      const prepared = await new Promise<
+        containerd.services.snapshots.v1.PrepareSnapshotResponse__Output | undefined
+      >((resolve, reject) =>
+        snapshots.Prepare({ snapshotter: 'native', key: 'berth-active' }, underLease, (err, res) =>
+          err ? reject(err) : resolve(res),
+        ),
+      );
       expect(prepared?.mounts[0]).toMatchObject({
         type: 'bind',
         options: expect.arrayContaining(['rbind']),
