@@ -1,7 +1,7 @@
 // One repository of one registry: manifests and blobs fetched with their digests verified,
 // and blobs and manifests pushed (existence check, cross-repository mount, upload).
 import { Readable } from 'node:stream';
-import { SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, SpanStatusCode, trace, type Context } from '@opentelemetry/api';
 import { withSpan } from '@berth/telemetry';
 import type { RegistryClient, RegistryRequest } from './client';
 import { sha256, verifyBuffer, verifyingStream } from './digest';
@@ -42,8 +42,15 @@ export class Repository {
   constructor(
     private readonly client: RegistryClient,
     readonly name: string,
+    /** Where this repository's spans go (default: the active context). */
+    private readonly trace?: Context,
   ) {
     ({ domain: this.host, path: this.path } = splitName(name));
+  }
+
+  /** This repository with its spans made part of `trace`, for callers that hand contexts down. */
+  within(trace: Context): Repository {
+    return new Repository(this.client, this.name, trace);
   }
 
   /** Fetches the manifest or index a tag or digest names, and its descriptor. */
@@ -61,6 +68,7 @@ export class Repository {
         span.setAttribute('image.digest', fetched.descriptor.digest);
         return fetched;
       },
+      this.trace,
     );
   }
 
@@ -85,14 +93,18 @@ export class Repository {
    * answers it with 206.
    */
   async fetchBlob(desc: Descriptor, onBytes?: (total: number) => void): Promise<Readable> {
-    const span = tracer.startSpan('distribution.fetch', {
-      attributes: {
-        'registry.host': this.host,
-        'registry.repository': this.path,
-        'image.digest': desc.digest,
-        'image.size': desc.size,
+    const span = tracer.startSpan(
+      'distribution.fetch',
+      {
+        attributes: {
+          'registry.host': this.host,
+          'registry.repository': this.path,
+          'image.digest': desc.digest,
+          'image.size': desc.size,
+        },
       },
-    });
+      this.trace ?? context.active(),
+    );
     const fail = (err: Error) => {
       span.setStatus({ code: SpanStatusCode.ERROR, message: err.message });
       span.end();

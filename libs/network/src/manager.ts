@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SpanStatusCode, trace, type Attributes } from '@opentelemetry/api';
+import { context, SpanStatusCode, trace, type Attributes, type Context } from '@opentelemetry/api';
 import { createLogger } from '@berth/telemetry';
 import type { Logger } from 'pino';
 import {
@@ -151,7 +151,7 @@ export class NetworkManager {
   // ---- networks ----------------------------------------------------------------------
 
   create(req: CreateNetworkOptions): Promise<NetworkResource> {
-    return this.traced('network.create', { 'network.name': req.name }, () =>
+    return this.traced('network.create', { 'network.name': req.name }, undefined, () =>
       this.mutex.run(async () => {
         const driver = req.driver ?? 'bridge';
         if (driver !== 'bridge') throw notFound(`plugin "${driver}" not found`);
@@ -201,14 +201,14 @@ export class NetworkManager {
   }
 
   remove(idOrName: string): Promise<void> {
-    return this.traced('network.remove', { 'network.ref': idOrName }, () =>
+    return this.traced('network.remove', { 'network.ref': idOrName }, undefined, () =>
       this.mutex.run(() => this.removeNetwork(this.findNetwork(idOrName))),
     );
   }
 
   /** Removes every user network without endpoints; returns their names. */
   prune(): Promise<string[]> {
-    return this.traced('network.prune', {}, () =>
+    return this.traced('network.prune', {}, undefined, () =>
       this.mutex.run(async () => {
         const removed: string[] = [];
         for (const net of [...this.networks.values()]) {
@@ -223,9 +223,10 @@ export class NetworkManager {
 
   // ---- sandboxes and endpoints ---------------------------------------------------------
 
-  /** Prepares the container's network namespace before the runtime starts it. */
-  createSandbox(containerId: string, spec: SandboxSpec = {}): Promise<Sandbox> {
-    return this.traced('network.sandbox.create', { 'container.id': containerId }, () =>
+  /** Prepares the container's network namespace before the runtime starts it. `parent` (here
+   * and below) is the trace the work belongs to, for callers that hand contexts down. */
+  createSandbox(containerId: string, spec: SandboxSpec = {}, parent?: Context): Promise<Sandbox> {
+    return this.traced('network.sandbox.create', { 'container.id': containerId }, parent, () =>
       this.mutex.run(async () => {
         if (!CONTAINER_ID.test(containerId))
           throw invalidParameter(`invalid container id: ${containerId}`);
@@ -273,10 +274,16 @@ export class NetworkManager {
     };
   }
 
-  connect(containerId: string, network: string, opts: ConnectOptions = {}): Promise<EndpointInfo> {
+  connect(
+    containerId: string,
+    network: string,
+    opts: ConnectOptions = {},
+    parent?: Context,
+  ): Promise<EndpointInfo> {
     return this.traced(
       'network.connect',
       { 'container.id': containerId, 'network.ref': network },
+      parent,
       () => this.mutex.run(() => this.connectLocked(containerId, network, opts)),
     );
   }
@@ -285,6 +292,7 @@ export class NetworkManager {
     return this.traced(
       'network.disconnect',
       { 'container.id': containerId, 'network.ref': network },
+      undefined,
       () =>
         this.mutex.run(async () => {
           const sb = this.requireSandbox(containerId);
@@ -299,8 +307,8 @@ export class NetworkManager {
   }
 
   /** Releases every endpoint and the namespace. Missing state is not an error. */
-  removeSandbox(containerId: string): Promise<void> {
-    return this.traced('network.sandbox.remove', { 'container.id': containerId }, () =>
+  removeSandbox(containerId: string, parent?: Context): Promise<void> {
+    return this.traced('network.sandbox.remove', { 'container.id': containerId }, parent, () =>
       this.mutex.run(async () => {
         const sb = this.sandboxes.get(containerId);
         let firstError: unknown;
@@ -317,7 +325,7 @@ export class NetworkManager {
 
   /** CNI CHECK of every endpoint: throws when an interface, address or rule has gone. */
   check(containerId: string): Promise<void> {
-    return this.traced('network.check', { 'container.id': containerId }, () =>
+    return this.traced('network.check', { 'container.id': containerId }, undefined, () =>
       this.mutex.run(async () => {
         const sb = this.requireSandbox(containerId);
         for (const ep of sb.endpoints) {
@@ -333,7 +341,7 @@ export class NetworkManager {
    * whose containers are still running.
    */
   reconcile(liveContainerIds: Iterable<string>): Promise<ReconcileReport> {
-    return this.traced('network.reconcile', {}, () =>
+    return this.traced('network.reconcile', {}, undefined, () =>
       this.mutex.run(async () => {
         const live = new Set(liveContainerIds);
         const report = await reconcileState({
@@ -585,18 +593,28 @@ export class NetworkManager {
     };
   }
 
-  private traced<T>(name: string, attributes: Attributes, fn: () => Promise<T>): Promise<T> {
-    return tracer.startActiveSpan(name, { attributes }, async (span) => {
-      try {
-        return await fn();
-      } catch (err) {
-        span.recordException(err as Error);
-        span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
-        throw err;
-      } finally {
-        span.end();
-      }
-    });
+  private traced<T>(
+    name: string,
+    attributes: Attributes,
+    parent: Context | undefined,
+    fn: () => Promise<T>,
+  ): Promise<T> {
+    return tracer.startActiveSpan(
+      name,
+      { attributes },
+      parent ?? context.active(),
+      async (span) => {
+        try {
+          return await fn();
+        } catch (err) {
+          span.recordException(err as Error);
+          span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
+          throw err;
+        } finally {
+          span.end();
+        }
+      },
+    );
   }
 }
 

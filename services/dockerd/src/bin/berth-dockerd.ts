@@ -8,7 +8,13 @@ import { ENGINE_VERSION } from '../version';
 async function main() {
   const config = parseConfig(process.argv.slice(2));
   const logger = createLogger('dockerd', { destination: logDestination('berth-dockerd') });
-  const telemetry = await startTelemetry({ service: 'dockerd', version: ENGINE_VERSION });
+  // Trace contexts are handed down explicitly (the run's, a span's: run-trace.ts, and the
+  // connection's tracing()): no AsyncLocalStorage, whose promise hooks slow every request.
+  const telemetry = await startTelemetry({
+    service: 'dockerd',
+    version: ENGINE_VERSION,
+    contextPropagation: 'sync',
+  });
   const daemon = await startDaemon(config, ENGINE_VERSION, logger);
   logger.info(
     { host: config.host, containerd: config.containerdAddress },

@@ -2,6 +2,7 @@
 // services over its unix socket, every call in Docker's containerd namespace ("moby").
 // Works against berth-containerd and upstream containerd alike.
 import type * as grpc from '@grpc/grpc-js';
+import type { Context } from '@opentelemetry/api';
 import { loadGrpcJs, loadGrpcPackage, type ProtoGrpcType } from '@berth/proto';
 import { injectGrpcMetadata } from '@berth/telemetry';
 
@@ -49,6 +50,8 @@ export interface CallOptions {
   lease?: string;
   /** Default 30 s; 0 waits forever (Tasks.Wait). */
   deadlineMs?: number;
+  /** The trace the call belongs to (dockerd hands contexts down: see berth-dockerd.ts). */
+  trace?: Context;
 }
 
 type UnaryMethod = (
@@ -80,6 +83,8 @@ export interface ContainerdConnection {
     options?: CallOptions,
   ): AsyncIterable<Res>;
   version(): Promise<{ version: string; revision: string }>;
+  /** This connection with every call made part of the trace `trace`. */
+  tracing(trace: Context): ContainerdConnection;
   close(): void;
 }
 
@@ -112,7 +117,9 @@ export async function connectContainerd(
     const metadata = new grpcJs.Metadata();
     metadata.set('containerd-namespace', namespace);
     if (options.lease) metadata.set('containerd-lease', options.lease);
-    return injectGrpcMetadata(metadata);
+    return options.trace
+      ? injectGrpcMetadata(metadata, options.trace)
+      : injectGrpcMetadata(metadata);
   };
   const callOptions = (options: CallOptions): grpc.CallOptions => {
     const ms = options.deadlineMs ?? 30_000;
@@ -135,22 +142,28 @@ export async function connectContainerd(
       );
     });
 
-  return {
-    call,
+  const connection = (trace: Context | undefined): ContainerdConnection => ({
+    call: (service, name, request, options = {}) =>
+      call(service, name, request, { trace, ...options }),
     duplex: (service, name, options = {}) =>
-      method<StreamMethod>(service, name)(metadataFor(options), callOptions(options)) as never,
+      method<StreamMethod>(service, name)(
+        metadataFor({ trace, ...options }),
+        callOptions(options),
+      ) as never,
     serverStream: (service, name, request, options = {}) =>
       method<StreamMethod>(service, name)(
         request,
-        metadataFor(options),
+        metadataFor({ trace, ...options }),
         callOptions(options),
       ) as never,
     async version() {
       const res = await call<{ version: string; revision: string }>('version', 'Version', {});
       return { version: res.version, revision: res.revision };
     },
+    tracing: (next) => connection(next),
     close() {
       for (const c of Object.values(clients)) c.close();
     },
-  };
+  });
+  return connection(undefined);
 }

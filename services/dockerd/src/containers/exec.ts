@@ -114,7 +114,9 @@ export class ExecManager {
       tracer,
       'dockerd.exec.start',
       { 'container.id': exec.container.id },
-      async () => {
+      async (_span, trace) => {
+        // The span's context goes with the calls: dockerd does not follow it through awaits.
+        const connection = this.connection.tracing(trace);
         const { config, container } = exec;
         const base = (await this.containers.spec(container)).process;
         const process: Record<string, unknown> = {
@@ -125,11 +127,10 @@ export class ExecManager {
           cwd: config.WorkingDir || base.cwd,
         };
         if (config.User) {
-          const { mounts } = await this.connection.call<{ mounts: Mount[] }>(
-            'snapshots',
-            'Mounts',
-            { snapshotter: SNAPSHOTTER, key: container.id },
-          );
+          const { mounts } = await connection.call<{ mounts: Mount[] }>('snapshots', 'Mounts', {
+            snapshotter: SNAPSHOTTER,
+            key: container.id,
+          });
           const user = resolveUser(config.User, (p) => readRootfsFile(mounts, p));
           process.user = { uid: user.uid, gid: user.gid, additionalGids: user.additionalGids };
         }
@@ -140,11 +141,10 @@ export class ExecManager {
           !!config.Tty,
         );
         const ids = { container_id: container.id, exec_id: exec.id };
-        exec.hub.onStdinClosed = () =>
-          this.connection.call('tasks', 'CloseIO', { ...ids, stdin: true });
+        exec.hub.onStdinClosed = () => connection.call('tasks', 'CloseIO', { ...ids, stdin: true });
         const stdio = await openStdio(paths, exec.hub);
         try {
-          await this.connection.call('tasks', 'Exec', {
+          await connection.call('tasks', 'Exec', {
             ...ids,
             stdin: paths.stdin,
             stdout: paths.stdout,
@@ -152,11 +152,11 @@ export class ExecManager {
             terminal: !!config.Tty,
             spec: { type_url: PROCESS_TYPE, value: Buffer.from(JSON.stringify(process)) },
           });
-          exec.pid = (await this.connection.call<{ pid: number }>('tasks', 'Start', ids)).pid;
+          exec.pid = (await connection.call<{ pid: number }>('tasks', 'Start', ids)).pid;
           stdio.connectStdin();
         } catch (err) {
           stdio.close();
-          await this.connection.call('tasks', 'DeleteProcess', ids).catch(() => undefined);
+          await connection.call('tasks', 'DeleteProcess', ids).catch(() => undefined);
           throw err;
         }
         exec.running = true;
@@ -164,12 +164,12 @@ export class ExecManager {
           execID: exec.id,
         });
         exec.done = (async () => {
-          const { exit_status } = await this.connection
+          const { exit_status } = await connection
             .call<{ exit_status: number }>('tasks', 'Wait', ids, { deadlineMs: 0 })
             .catch(() => ({ exit_status: 126 }));
           await Promise.race([stdio.drained, new Promise((r) => setTimeout(r, 2000))]);
           stdio.close();
-          await this.connection.call('tasks', 'DeleteProcess', ids).catch(() => undefined);
+          await connection.call('tasks', 'DeleteProcess', ids).catch(() => undefined);
           exec.exitCode = exit_status;
           exec.running = false;
           this.containers.emit(container, 'exec_die', {

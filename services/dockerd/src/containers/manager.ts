@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { hostname as hostHostname, constants as osConstants } from 'node:os';
 import { join } from 'node:path';
-import { context, ROOT_CONTEXT, trace, type Context } from '@opentelemetry/api';
+import { ROOT_CONTEXT, trace, type Context, type Span } from '@opentelemetry/api';
 import { withSpan } from '@berth/telemetry';
 import type { Logger } from 'pino';
 import { conflict, invalidParameter, notFound, notModified } from '../api/errors';
@@ -164,123 +164,128 @@ export class ContainerManager {
       [ATTR.namespace]: DOCKER_NAMESPACE,
     };
     const run = ContainerRun.open(parent, attributes);
-    const created = context.with(run.context, () =>
-      withSpan(tracer, 'dockerd.container.create', attributes, async (span) => {
-        if (!config.Image) throw invalidParameter('No image specified');
-        validateResources(hostConfig, false);
-        const fullName = name
-          ? validateName(name)
-          : generateName((n) => this.list().some((c) => c.record.Name === n));
-        const holder = this.list().find((c) => c.record.Name === fullName);
-        if (holder) {
-          throw conflict(
-            `Conflict. The container name "${fullName}" is already in use by container "${holder.id}". You have to remove (or rename) that container to be able to reuse that name.`,
-          );
-        }
-        const image = await this.deps.images.resolve(config.Image);
-        const id = randomBytes(32).toString('hex');
-        span.setAttribute(ATTR.id, id);
-        run.setAttributes({ [ATTR.id]: id });
-        const merged = mergeImageConfig(config, image.config.config ?? {});
-        const network = await this.deps.network.plan(id, merged, hostConfig, endpoints, (ref) =>
-          this.get(ref),
+    const create = async (span: Span, trace: Context) => {
+      const connection = this.deps.connection.tracing(trace);
+      if (!config.Image) throw invalidParameter('No image specified');
+      validateResources(hostConfig, false);
+      const fullName = name
+        ? validateName(name)
+        : generateName((n) => this.list().some((c) => c.record.Name === n));
+      const holder = this.list().find((c) => c.record.Name === fullName);
+      if (holder) {
+        throw conflict(
+          `Conflict. The container name "${fullName}" is already in use by container "${holder.id}". You have to remove (or rename) that container to be able to reuse that name.`,
         );
-        const networkMode = network.mode;
-        const [path, ...args] = [...(merged.Entrypoint ?? []), ...(merged.Cmd ?? [])];
-        if (!path) throw invalidParameter('No command specified');
-        const record: ContainerRecord = {
-          Id: id,
-          Name: fullName,
-          Created: new Date().toISOString(),
-          Path: path,
-          Args: args,
-          Image: image.id,
-          Config: {
-            ...merged,
-            Hostname:
-              config.Hostname ||
-              network.sharedWith?.Config.Hostname ||
-              (networkMode === 'host' ? hostHostname() : id.slice(0, 12)),
-            Image: config.Image,
-          },
-          HostConfig: withDefaultSwap({
-            ...hostConfig,
-            NetworkMode: networkMode,
-            Runtime: runtime.name,
-          }),
-          State: {
-            Status: 'created',
-            Pid: 0,
-            ExitCode: 0,
-            Error: '',
-            StartedAt: ZERO_TIME,
-            FinishedAt: ZERO_TIME,
-            OOMKilled: false,
-          },
-          RestartCount: 0,
-          StoppedByUser: false,
-          NetworkSettings: network.settings,
-          TraceParent: run.traceparent(),
-          MountPoints: this.deps.mounts.resolve(mountRequest(hostConfig, merged.Volumes)),
-        };
-        const dir = this.deps.records.dir(id);
-        mkdirSync(dir, { recursive: true, mode: 0o710 });
-        try {
-          await withLease(this.deps.connection, async (lease) => {
-            const { mounts } = await this.deps.connection.call<{ mounts: Mount[] }>(
-              'snapshots',
-              'Prepare',
-              { snapshotter: SNAPSHOTTER, key: id, parent: image.chainId },
-              { lease },
-            );
-            await this.deps.mounts.copyUp(record.MountPoints ?? [], mounts);
-            const user = resolveUser(record.Config.User ?? '', (p) => readRootfsFile(mounts, p));
-            const spec = buildSpec({
-              record,
-              user,
-              env: containerEnv(record, user),
-              etcFiles: {
-                ...writeEtcFiles(dir, record),
-                ...(network.sharedWith
-                  ? sharedEtcFiles(this.deps.records.dir(network.sharedWith.Id))
-                  : {}),
-              },
-              netnsPath: network.netnsPath,
-              cgroupParent: this.deps.cgroupParent,
-            });
-            await this.deps.connection.call(
-              'containers',
-              'Create',
-              {
-                container: {
-                  id,
-                  image: image.names[0] ?? image.id,
-                  labels: record.Config.Labels ?? {},
-                  runtime: { name: runtime.runtimeType, options: runtime.options },
-                  spec: { type_url: SPEC_TYPE, value: Buffer.from(JSON.stringify(spec)) },
-                  snapshotter: SNAPSHOTTER,
-                  snapshot_key: id,
-                },
-              },
-              { lease },
-            );
+      }
+      const image = await this.deps.images.resolve(config.Image, trace);
+      const id = randomBytes(32).toString('hex');
+      span.setAttribute(ATTR.id, id);
+      run.setAttributes({ [ATTR.id]: id });
+      const merged = mergeImageConfig(config, image.config.config ?? {});
+      const network = await this.deps.network.plan(id, merged, hostConfig, endpoints, (ref) =>
+        this.get(ref),
+      );
+      const networkMode = network.mode;
+      const [path, ...args] = [...(merged.Entrypoint ?? []), ...(merged.Cmd ?? [])];
+      if (!path) throw invalidParameter('No command specified');
+      const record: ContainerRecord = {
+        Id: id,
+        Name: fullName,
+        Created: new Date().toISOString(),
+        Path: path,
+        Args: args,
+        Image: image.id,
+        Config: {
+          ...merged,
+          Hostname:
+            config.Hostname ||
+            network.sharedWith?.Config.Hostname ||
+            (networkMode === 'host' ? hostHostname() : id.slice(0, 12)),
+          Image: config.Image,
+        },
+        HostConfig: withDefaultSwap({
+          ...hostConfig,
+          NetworkMode: networkMode,
+          Runtime: runtime.name,
+        }),
+        State: {
+          Status: 'created',
+          Pid: 0,
+          ExitCode: 0,
+          Error: '',
+          StartedAt: ZERO_TIME,
+          FinishedAt: ZERO_TIME,
+          OOMKilled: false,
+        },
+        RestartCount: 0,
+        StoppedByUser: false,
+        NetworkSettings: network.settings,
+        TraceParent: run.traceparent(),
+        MountPoints: this.deps.mounts.resolve(mountRequest(hostConfig, merged.Volumes)),
+      };
+      const dir = this.deps.records.dir(id);
+      mkdirSync(dir, { recursive: true, mode: 0o710 });
+      try {
+        await withLease(connection, async (lease) => {
+          const { mounts } = await connection.call<{ mounts: Mount[] }>(
+            'snapshots',
+            'Prepare',
+            { snapshotter: SNAPSHOTTER, key: id, parent: image.chainId },
+            { lease },
+          );
+          await this.deps.mounts.copyUp(record.MountPoints ?? [], mounts);
+          const user = resolveUser(record.Config.User ?? '', (p) => readRootfsFile(mounts, p));
+          const spec = buildSpec({
+            record,
+            user,
+            env: containerEnv(record, user),
+            etcFiles: {
+              ...writeEtcFiles(dir, record),
+              ...(network.sharedWith
+                ? sharedEtcFiles(this.deps.records.dir(network.sharedWith.Id))
+                : {}),
+            },
+            netnsPath: network.netnsPath,
+            cgroupParent: this.deps.cgroupParent,
           });
-          this.deps.records.save(record);
-        } catch (err) {
-          await this.deps.connection
-            .call('snapshots', 'Remove', { snapshotter: SNAPSHOTTER, key: id })
-            .catch(() => undefined);
-          rmSync(dir, { recursive: true, force: true });
-          await this.deps.mounts.release(record.MountPoints ?? [], true);
-          throw err;
-        }
-        const container = this.adopt(record);
-        this.emit(container, 'create');
-        return container;
-      }),
-    );
+          await connection.call(
+            'containers',
+            'Create',
+            {
+              container: {
+                id,
+                image: image.names[0] ?? image.id,
+                labels: record.Config.Labels ?? {},
+                runtime: { name: runtime.runtimeType, options: runtime.options },
+                spec: { type_url: SPEC_TYPE, value: Buffer.from(JSON.stringify(spec)) },
+                snapshotter: SNAPSHOTTER,
+                snapshot_key: id,
+              },
+            },
+            { lease },
+          );
+        });
+        this.deps.records.save(record);
+      } catch (err) {
+        await connection
+          .call('snapshots', 'Remove', { snapshotter: SNAPSHOTTER, key: id })
+          .catch(() => undefined);
+        rmSync(dir, { recursive: true, force: true });
+        await this.deps.mounts.release(record.MountPoints ?? [], true);
+        throw err;
+      }
+      const container = this.adopt(record);
+      this.emit(container, 'create');
+      return container;
+    };
     try {
-      const container = await created;
+      const container = await withSpan(
+        tracer,
+        'dockerd.container.create',
+        attributes,
+        create,
+        run.context,
+      );
       container.run = run;
       return container;
     } catch (err) {
@@ -307,8 +312,8 @@ export class ContainerManager {
       record.TraceParent = container.run.traceparent();
     }
     const { run } = container;
-    await withContainerSpan('dockerd.container.start', container, async () => {
-      const { connection } = this.deps;
+    await withContainerSpan('dockerd.container.start', container, async (_span, trace) => {
+      const connection = this.deps.connection.tracing(trace);
       const id = container.id;
       const { mounts } = await connection.call<{ mounts: Mount[] }>('snapshots', 'Mounts', {
         snapshotter: SNAPSHOTTER,
@@ -316,7 +321,7 @@ export class ContainerManager {
       });
       const { paths, stdio } = await this.attachIo(container, true);
       try {
-        await this.deps.network.prepare(container.record, (ref) => this.get(ref));
+        await this.deps.network.prepare(container.record, (ref) => this.get(ref), trace);
         await this.deps.mounts.activate(container.record.MountPoints ?? []);
         await connection.call(
           'tasks',
@@ -348,9 +353,9 @@ export class ContainerManager {
       } catch (err) {
         container.stdio?.close();
         container.stdio = undefined;
-        await this.reapTask(container);
+        await this.reapTask(container, connection);
         await this.deps.network
-          .release(container.record)
+          .release(container.record, trace)
           .catch((e: unknown) =>
             this.deps.logger.warn({ err: e, container: id }, 'network release failed'),
           );
@@ -363,8 +368,8 @@ export class ContainerManager {
         this.deps.records.save(container.record);
         // As moby: a --rm container that fails to start is removed (the CLI waits for that).
         if (container.record.HostConfig.AutoRemove) {
-          await this.remove(container.id, { force: true, volumes: true }).catch((e: unknown) =>
-            this.deps.logger.warn({ err: e, container: id }, 'auto-remove failed'),
+          await this.remove(container.id, { force: true, volumes: true }, trace).catch(
+            (e: unknown) => this.deps.logger.warn({ err: e, container: id }, 'auto-remove failed'),
           );
         }
         throw Object.assign(new Error(message), { statusCode: 500 });
@@ -403,32 +408,33 @@ export class ContainerManager {
   private async watchExit(container: Container): Promise<void> {
     // The wait, the exit and an auto-remove belong to the run, not to the start that spawned us.
     const { run } = container;
-    await context.with(run?.context ?? context.active(), () => this.followExit(container));
+    await this.followExit(container, run?.context ?? ROOT_CONTEXT);
     run?.end();
   }
 
-  private async followExit(container: Container): Promise<void> {
+  private async followExit(container: Container, runTrace: Context): Promise<void> {
     let status = 255;
     let error = '';
     try {
-      status = await waitTaskExit(this.deps.connection, container.id);
+      status = await waitTaskExit(this.deps.connection.tracing(runTrace), container.id);
     } catch (err) {
       error = (err as Error).message;
     }
-    await withContainerSpan('dockerd.container.exit', container, async () => {
+    await withContainerSpan('dockerd.container.exit', container, async (_span, trace) => {
+      const connection = this.deps.connection.tracing(trace);
       // Output written before the exit must reach the log and attached clients first.
       await Promise.race([container.stdio?.drained, new Promise((r) => setTimeout(r, 2000))]);
       // A kill the live /tasks/oom event did not report (e.g. containerd was away) shows here.
       // Only a SIGKILLed init is asked about: the question costs a cgroup read in the shim.
       const killed =
-        status === SIGKILL_STATUS && (await taskWasOomKilled(this.deps.connection, container.id));
+        status === SIGKILL_STATUS && (await taskWasOomKilled(connection, container.id));
       const unreported = killed && !container.record.State.OOMKilled;
       if (killed) container.record.State.OOMKilled = true;
-      await this.reapTask(container);
+      await this.reapTask(container, connection);
       container.stdio?.close();
       container.stdio = undefined;
       await this.deps.network
-        .release(container.record)
+        .release(container.record, trace)
         .catch((err: unknown) =>
           this.deps.logger.warn({ err, container: container.id }, 'network release failed'),
         );
@@ -437,7 +443,7 @@ export class ContainerManager {
       this.emit(container, 'die', { exitCode: String(status) });
       await this.deps.mounts.deactivate(container.record.MountPoints ?? []);
     });
-    await this.afterExit(container);
+    await this.afterExit(container, runTrace);
   }
 
   private markExited(container: Container, code: number, error: string) {
@@ -460,7 +466,8 @@ export class ContainerManager {
     container.runEndWaiters.clear();
   }
 
-  private async afterExit(container: Container) {
+  /** Auto-remove (part of the run's trace) or a restart (a run of its own). */
+  private async afterExit(container: Container, trace: Context) {
     const { record } = container;
     const policy = record.HostConfig.RestartPolicy ?? {};
     const code = record.State.ExitCode;
@@ -472,7 +479,7 @@ export class ContainerManager {
           code !== 0 &&
           (!policy.MaximumRetryCount || record.RestartCount < policy.MaximumRetryCount)));
     if (record.HostConfig.AutoRemove && !restart) {
-      await this.remove(container.id, { force: true, volumes: true }).catch((err: unknown) =>
+      await this.remove(container.id, { force: true, volumes: true }, trace).catch((err: unknown) =>
         this.deps.logger.warn({ err }, 'auto-remove failed'),
       );
       return;
@@ -491,9 +498,12 @@ export class ContainerManager {
     }
   }
 
-  /** Deletes the task (and its shim) if one exists. */
-  private async reapTask(container: Container): Promise<void> {
-    await this.deps.connection
+  /** Deletes the task (and its shim) if one exists; `connection` may carry a trace. */
+  private async reapTask(
+    container: Container,
+    connection: ContainerdConnection = this.deps.connection,
+  ): Promise<void> {
+    await connection
       .call('tasks', 'Delete', { container_id: container.id })
       .catch((err: unknown) => {
         if (grpcCode(err) !== GrpcCode.NOT_FOUND)
@@ -573,9 +583,14 @@ export class ContainerManager {
     this.emit(container, 'restart');
   }
 
-  async remove(ref: string, options: { force: boolean; volumes?: boolean }): Promise<void> {
+  /** `parent`: the trace an auto-remove belongs to (the run's exit, or its failed start). */
+  async remove(
+    ref: string,
+    options: { force: boolean; volumes?: boolean },
+    parent?: Context,
+  ): Promise<void> {
     const container = this.get(ref);
-    await withContainerSpan('dockerd.container.remove', container, async () => {
+    const removeContainer = async (_span: Span, trace: Context) => {
       if (container.running) {
         if (!options.force) {
           throw conflict(
@@ -595,10 +610,10 @@ export class ContainerManager {
           await exited;
         }
       }
-      const { connection } = this.deps;
-      await this.deps.network.release(container.record);
+      const connection = this.deps.connection.tracing(trace);
+      await this.deps.network.release(container.record, trace);
       this.containers.delete(container.id);
-      await this.reapTask(container);
+      await this.reapTask(container, connection);
       await connection.call('containers', 'Delete', { id: container.id }).catch((err: unknown) => {
         if (grpcCode(err) !== GrpcCode.NOT_FOUND) throw err;
       });
@@ -614,7 +629,8 @@ export class ContainerManager {
       this.emit(container, 'destroy');
       const status = container.exitStatus();
       for (const waiter of container.removeWaiters) waiter(status);
-    });
+    };
+    await withContainerSpan('dockerd.container.remove', container, removeContainer, parent);
     // A container removed before it ever ran ends its run here.
     container.run?.end();
   }

@@ -4,7 +4,6 @@
 // exit and its removal are its children, and it ends once that first run is over. A later
 // `docker start` of the same container begins its own trace, linked to the run it follows.
 import {
-  context,
   propagation,
   ROOT_CONTEXT,
   SpanStatusCode,
@@ -73,28 +72,28 @@ export class ContainerRun {
 }
 
 /**
- * Runs `fn` in a span about one container: a child of its run while the run is open;
- * otherwise the root of a new trace, linked to the container's last run (its stored
- * traceparent).
+ * Runs `fn` in a span about one container: a child of its run while the run is open (nested in
+ * `parent` when that is a span of the run: remove inside the exit); otherwise the root of a new
+ * trace, linked to the container's last run (its stored traceparent). `fn` gets the span's
+ * Context to hand down: dockerd does not follow contexts through async code (berth-dockerd.ts).
  */
 export function withContainerSpan<T>(
   name: string,
   target: { run?: ContainerRun; record: ContainerRecord },
-  fn: (span: Span) => T,
+  fn: (span: Span, spanContext: Context) => T,
+  parent?: Context,
 ): T {
   const attributes = containerAttributes(target.record);
   const { run } = target;
   if (run?.open) {
-    // Nested in whatever span of the run is active (remove inside the exit), else under the run.
-    const active = trace.getSpanContext(context.active());
-    const inRun = active?.traceId === trace.getSpanContext(run.context)?.traceId;
-    return context.with(inRun ? context.active() : run.context, () =>
-      withSpan(tracer, name, attributes, fn),
-    );
+    const inRun =
+      parent !== undefined &&
+      trace.getSpanContext(parent)?.traceId === trace.getSpanContext(run.context)?.traceId;
+    return withSpan(tracer, name, attributes, fn, inRun ? parent : run.context);
   }
   const linked = target.record.TraceParent ? spanContextOf(target.record.TraceParent) : undefined;
   const links = linked ? [{ context: linked }] : [];
-  return context.with(ROOT_CONTEXT, () => withSpanOptions(tracer, name, { attributes, links }, fn));
+  return withSpanOptions(tracer, name, { attributes, links }, fn, ROOT_CONTEXT);
 }
 
 /** The attributes of every span about `record`'s container. */

@@ -57,7 +57,14 @@ export function pullImage(deps: PullDeps, pull: ResolvedPull, out: ProgressStrea
     tracer,
     'dockerd.image.pull',
     { 'container.image.name': familiarName(name), 'image.digest': pull.top.descriptor.digest },
-    () => withLease(deps.connection, (lease) => pullUnderLease(deps, pull, out, lease)),
+    (_span, trace) => {
+      // The pull's context goes down explicitly: dockerd does not follow it through awaits.
+      const connection = deps.connection.tracing(trace);
+      const traced = { ...pull, repo: pull.repo.within(trace) };
+      return withLease(connection, (lease) =>
+        pullUnderLease({ ...deps, connection }, traced, out, lease),
+      );
+    },
   );
 }
 

@@ -43,7 +43,7 @@ export function pushImage(
     tracer,
     'dockerd.image.push',
     { 'container.image.name': familiarName(name), 'image.digest': push.target.digest },
-    () => pushManifestTree(connection, push, out),
+    (_span, trace) => pushManifestTree(connection.tracing(trace), push, out),
   );
 }
 

@@ -1,6 +1,7 @@
 // Docker's image store kept in containerd: one containerd image record per name (and a
 // "moby-dangling@<digest>" record for an image that lost its last name, as Docker does),
 // the image ID being the config digest.
+import type { Context } from '@opentelemetry/api';
 import type { ContainerdConnection } from '../containerd/connection';
 import { GrpcCode, grpcCode } from '../containerd/connection';
 import { readJsonBlob } from '../containerd/content';
@@ -60,8 +61,10 @@ export class ImageStore {
 
   constructor(private readonly connection: ContainerdConnection) {}
 
-  async list(): Promise<Image[]> {
-    const { images } = await this.connection.call<{ images: ImageRecord[] }>('images', 'List', {});
+  /** `trace`, here and in resolve: the trace the lookup belongs to (a container's create). */
+  async list(trace?: Context): Promise<Image[]> {
+    const connection = trace ? this.connection.tracing(trace) : this.connection;
+    const { images } = await connection.call<{ images: ImageRecord[] }>('images', 'List', {});
     const byId = new Map<string, Image>();
     for (const record of images) {
       let described;
@@ -75,7 +78,7 @@ export class ImageStore {
       const image = existing ?? { ...described, names: [], repoDigests: [], tagged };
       if (!record.name.startsWith(DANGLING_PREFIX)) {
         image.names.push(record.name);
-        const repoDigest = await repoDigestOf(this.connection, record.name, record.target.digest);
+        const repoDigest = await repoDigestOf(connection, record.name, record.target.digest);
         if (repoDigest && !image.repoDigests.includes(repoDigest))
           image.repoDigests.push(repoDigest);
       }
@@ -86,7 +89,7 @@ export class ImageStore {
   }
 
   /** Finds an image by name, full ID or unique ID prefix, as `docker image inspect` does. */
-  async resolve(nameOrId: string): Promise<Image> {
+  async resolve(nameOrId: string, trace?: Context): Promise<Image> {
     const idHex = /^(?:sha256:)?([0-9a-f]{1,64})$/.exec(nameOrId)?.[1];
     let name: string | undefined;
     try {
@@ -94,7 +97,7 @@ export class ImageStore {
     } catch {
       if (!idHex) throw notFound(`No such image: ${nameOrId}`);
     }
-    const images = await this.list();
+    const images = await this.list(trace);
     if (name) {
       const byName = images.find((image) => image.names.includes(name));
       if (byName) return byName;

@@ -8,6 +8,7 @@
 // (or that of the container whose namespace is shared). The spec stored in containerd at
 // create then stays valid for every start, without a Containers.Update before each one; the
 // library pins a fresh namespace at that path on each start and unpins it at exit.
+import type { Context } from '@opentelemetry/api';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { NetworkManager, NetworkResource, PortBinding, SandboxSpec } from '@berth/network';
@@ -119,12 +120,13 @@ export class ContainerNetworking {
     };
   }
 
-  /** Before the task is created: the namespace, its endpoints, hosts and resolv.conf. */
-  async prepare(record: ContainerRecord, lookup: PeerLookup): Promise<void> {
+  /** Before the task is created: the namespace, its endpoints, hosts and resolv.conf. `trace`
+   * (here and in release) is the start's trace context. */
+  async prepare(record: ContainerRecord, lookup: PeerLookup, trace?: Context): Promise<void> {
     const id = record.Id;
     const mode = record.HostConfig.NetworkMode || 'default';
     // What an earlier run left (a failed start, a crash) is released first.
-    await this.manager.removeSandbox(id);
+    await this.manager.removeSandbox(id, trace);
     const settings = record.NetworkSettings ?? emptySettings();
     const base = { name: record.Name, hostname: record.Config.Hostname ?? '' };
     let spec: SandboxSpec;
@@ -137,7 +139,7 @@ export class ContainerNetworking {
       const driver = (await this.manager.inspect(isDefault(mode) ? 'bridge' : mode)).Driver;
       spec = { ...base, mode: driver === 'host' ? 'host' : driver === 'null' ? 'none' : 'private' };
     }
-    const sandbox = await this.manager.createSandbox(id, spec);
+    const sandbox = await this.manager.createSandbox(id, spec, trace);
     try {
       const expected = this.namespaceOf(id, mode, lookup);
       if (sandbox.netnsPath !== expected)
@@ -150,17 +152,22 @@ export class ContainerNetworking {
           continue;
         }
         const first = Object.keys(networks).length === 0;
-        const info = await this.manager.connect(id, name, {
-          aliases: requested.Aliases ?? [],
-          ...(requested.IPAMConfig?.IPv4Address ? { ip: requested.IPAMConfig.IPv4Address } : {}),
-          ports: first
-            ? requestedPorts(
-                record.HostConfig.PortBindings,
-                record.Config.ExposedPorts,
-                !!record.HostConfig.PublishAllPorts,
-              )
-            : [],
-        });
+        const info = await this.manager.connect(
+          id,
+          name,
+          {
+            aliases: requested.Aliases ?? [],
+            ...(requested.IPAMConfig?.IPv4Address ? { ip: requested.IPAMConfig.IPv4Address } : {}),
+            ports: first
+              ? requestedPorts(
+                  record.HostConfig.PortBindings,
+                  record.Config.ExposedPorts,
+                  !!record.HostConfig.PublishAllPorts,
+                )
+              : [],
+          },
+          trace,
+        );
         if (first) published = info.ports;
         networks[name] = liveEndpoint(requested, info, this.dnsNames(record, name, info.aliases));
         this.publish('connect', info.networkId, name, id);
@@ -173,17 +180,17 @@ export class ContainerNetworking {
       };
       if (spec.mode !== 'container') await this.writeEtcFiles(record);
     } catch (err) {
-      await this.manager.removeSandbox(id).catch(() => undefined);
+      await this.manager.removeSandbox(id, trace).catch(() => undefined);
       record.NetworkSettings = clearedSettings(settings);
       throw err;
     }
   }
 
   /** At exit and removal: endpoints, ports, leases and the namespace go; the requests stay. */
-  async release(record: ContainerRecord): Promise<void> {
+  async release(record: ContainerRecord, trace?: Context): Promise<void> {
     if (this.closed) return;
     const live = this.manager.sandbox(record.Id);
-    await this.manager.removeSandbox(record.Id);
+    await this.manager.removeSandbox(record.Id, trace);
     for (const ep of live?.endpoints ?? [])
       this.publish('disconnect', ep.networkId, ep.networkName, record.Id);
     if (record.NetworkSettings) record.NetworkSettings = clearedSettings(record.NetworkSettings);
