@@ -9,7 +9,7 @@ import { containerCapabilities } from '../src/containers/capabilities';
 import { JsonLogWriter, readLogEntries } from '../src/containers/json-log';
 import { mergeImageConfig } from '../src/containers/manager';
 import { parseBind } from '../src/containers/mounts';
-import { ZERO_TIME, type ContainerRecord } from '../src/containers/record';
+import { createdState, ZERO_TIME, type ContainerRecord } from '../src/containers/record';
 import { buildSpec, containerEnv } from '../src/containers/spec';
 import { resolveUser } from '../src/containers/user';
 import { chainIds } from '../src/images/chain-id';
@@ -103,15 +103,7 @@ describe('create config', () => {
         Binds: ['/tmp:/data:ro'],
         SecurityOpt: ['no-new-privileges'],
       },
-      State: {
-        Status: 'created',
-        Pid: 0,
-        ExitCode: 0,
-        Error: '',
-        StartedAt: ZERO_TIME,
-        FinishedAt: ZERO_TIME,
-        OOMKilled: false,
-      },
+      State: createdState(),
       RestartCount: 0,
       StoppedByUser: false,
       MountPoints: [parseBind('/tmp:/data:ro')],

@@ -23,7 +23,7 @@ import type { EndpointConfig } from '../network/settings';
 import { SNAPSHOTTER } from '../images/unpack';
 import { JsonLogWriter } from './json-log';
 import { generateName, validateName } from './names';
-import { ZERO_TIME, type ContainerRecord, type CreateConfig, type HostConfig } from './record';
+import { createdState, type ContainerRecord, type CreateConfig, type HostConfig } from './record';
 import type { RecordStore } from './record-store';
 import type { Mount } from './rootfs-files';
 import { readRootfsFile } from './rootfs-files';
@@ -208,15 +208,7 @@ export class ContainerManager {
           NetworkMode: networkMode,
           Runtime: runtime.name,
         }),
-        State: {
-          Status: 'created',
-          Pid: 0,
-          ExitCode: 0,
-          Error: '',
-          StartedAt: ZERO_TIME,
-          FinishedAt: ZERO_TIME,
-          OOMKilled: false,
-        },
+        State: createdState(),
         RestartCount: 0,
         StoppedByUser: false,
         NetworkSettings: network.settings,

@@ -89,3 +89,16 @@ export interface ContainerRecord {
 }
 
 export const ZERO_TIME = '0001-01-01T00:00:00Z';
+
+/** The state of a container that was created and never started. */
+export function createdState(): ContainerState {
+  return {
+    Status: 'created',
+    Pid: 0,
+    ExitCode: 0,
+    Error: '',
+    StartedAt: ZERO_TIME,
+    FinishedAt: ZERO_TIME,
+    OOMKilled: false,
+  };
+}
