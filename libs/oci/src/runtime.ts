@@ -65,6 +65,17 @@ export interface ExecOptions {
 }
 
 const PID_SENTINEL = -7777777;
+/** How long a process whose fifo end closed without the byte is given to finish dying. */
+const DYING_MS = 200;
+
+/** Whether the container's process is gone, or goes within `ms`. */
+async function exitsWithin(rec: ContainerRecord, ms: number): Promise<boolean> {
+  for (const deadline = Date.now() + ms; ;) {
+    if (processStartTime(rec.pid) !== rec.startTime) return true;
+    if (Date.now() >= deadline) return false;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
 
 /** The launcher writes the pid file; relative paths are the caller's, as runc's. */
 const pidFile = (path: string | undefined) => (path ? resolve(path) : undefined);
@@ -194,8 +205,9 @@ export class Runtime {
     try {
       const text = (await fifo.readFile('utf8')).trim();
       if (!text) {
-        // The process opened its end and died, or another start got the byte first.
-        const gone = processStartTime(rec.pid) !== rec.startTime;
+        // The process opened its end and died, or another start got the byte first. A process
+        // killed after opening may still be dying (a signal is delivered when it next runs).
+        const gone = await exitsWithin(rec, DYING_MS);
         throw new RuntimeError(
           `cannot start ${gone ? 'a container that has stopped' : 'an already running container'}`,
         );
