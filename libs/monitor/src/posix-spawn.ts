@@ -126,6 +126,8 @@ export async function runCaptured(
   const l = load();
   const pipes = [pipe(l), pipe(l), pipe(l)];
   const childEnds = [pipes[0]![0], pipes[1]![1], pipes[2]![1]];
+  // The child's descriptors, by number: stdio, then fd 3, 4, ...; ours are closed after spawn.
+  const handed = [...childEnds, ...(options.fds ?? [])];
   const fa = Buffer.alloc(FILE_ACTIONS_SIZE);
   const attr = Buffer.alloc(SPAWNATTR_SIZE);
   const all = Buffer.alloc(SIGSET_SIZE);
@@ -135,7 +137,7 @@ export async function runCaptured(
   try {
     l.faInit(fa);
     l.attrInit(attr);
-    [...childEnds, ...(options.fds ?? [])].forEach((fd, target) => l.faDup2(fa, fd, target));
+    handed.forEach((fd, target) => l.faDup2(fa, fd, target));
     if (options.cwd !== undefined) l.faChdir(fa, options.cwd);
     // As child_process does: default dispositions (Node ignores SIGPIPE) and no blocked signals.
     l.sigfillset(all);
@@ -150,7 +152,7 @@ export async function runCaptured(
   } finally {
     l.faDestroy(fa);
     l.attrDestroy(attr);
-    for (const fd of [...childEnds, ...(options.fds ?? [])]) l.close(fd);
+    for (const fd of handed) l.close(fd);
   }
   const [stdinFd, stdoutFd, stderrFd] = [pipes[0]![1], pipes[1]![0], pipes[2]![0]];
   if (err !== 0) {

@@ -12,6 +12,7 @@ export { MS, parseMountOptions, type ParsedOptions } from './plan/mount-options'
 export {
   launch,
   launchPhases,
+  launchSpans,
   LaunchError,
   type Launched,
   type LaunchPhase,

@@ -38,6 +38,17 @@ export function launchPhases(stamps: readonly PhaseStamp[]): LaunchPhase[] {
   }));
 }
 
+/** The launch phases as child spans of a runtime command, named `runtime.launch.<phase>` as
+ * docs/tracing.md lists them, each with the command's attributes. */
+export function launchSpans<A>(stamps: readonly PhaseStamp[], attributes: A) {
+  return launchPhases(stamps).map((p) => ({
+    name: `runtime.launch.${p.phase}`,
+    startNs: p.startNs,
+    endNs: p.endNs,
+    attributes,
+  }));
+}
+
 export interface Launched {
   /** The container process, as the host sees it. */
   pid: number;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { launchPhases } from './launcher';
+import { launchPhases, launchSpans } from './launcher';
 
 describe('launchPhases', () => {
   it('turns consecutive stamps into phases named by the stamp that ends each', () => {
@@ -29,5 +29,18 @@ describe('launchPhases', () => {
   it('has no phase for a lone or missing stamp', () => {
     expect(launchPhases([])).toEqual([]);
     expect(launchPhases([{ phase: 'begin', ns: 1n }])).toEqual([]);
+  });
+});
+
+describe('launchSpans', () => {
+  it('names each phase runtime.launch.<phase> and gives it the command attributes', () => {
+    const attributes = { 'container.id': 'c1' };
+    const stamps = [
+      { phase: 'begin', ns: 100n },
+      { phase: 'spawn', ns: 150n },
+    ];
+    expect(launchSpans(stamps, attributes)).toEqual([
+      { name: 'runtime.launch.spawn', startNs: 100n, endNs: 150n, attributes },
+    ]);
   });
 });

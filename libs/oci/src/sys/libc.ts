@@ -1,6 +1,7 @@
 // The one binding to syscalls Node lacks that need no fork: pidfds (signal the right process
 // even if its pid is reused), receiving an fd over SCM_RIGHTS (console sockets), setting a
-// pty's window size and sealed memfds. Loaded lazily: koffi stays off the start path of commands without them.
+// pty's window size and sealed memfds. Loaded lazily: koffi stays off the start path of
+// commands without them.
 import { writeSync } from 'node:fs';
 import koffi from 'koffi';
 

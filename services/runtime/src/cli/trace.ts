@@ -4,7 +4,7 @@
 // when the container process passed its exec fifo with an `exec` event. The span is written
 // by recordProcessSpan, which loads no tracer: a traced call costs little more than an
 // untraced one (tools/bench/tracing-overhead.mjs).
-import { launchPhases, type Launched } from '@berth/oci';
+import { launchSpans, type Launched } from '@berth/oci';
 
 const RUNTIME_NAME = 'berth-runc';
 
@@ -34,12 +34,7 @@ export async function traced<T>(operation: string, id: string, fn: () => Promise
         events: typeof result === 'bigint' ? [{ name: 'exec', timeNs: result }] : [],
         ...(error === undefined ? {} : { error }),
       },
-      launchPhases(times).map((p) => ({
-        name: `runtime.launch.${p.phase}`,
-        startNs: p.startNs,
-        endNs: p.endNs,
-        attributes,
-      })),
+      launchSpans(times, attributes),
     );
   }
 }

@@ -26,10 +26,8 @@ export class RuntimeCli implements OciRuntime {
     monitor: MonitorRequest,
     trace: Context,
   ): Promise<MonitoredProcess> {
-    const { pidFile, consoleSocket } = monitor;
-    const console = consoleSocket ? ['--console-socket', consoleSocket] : [];
-    const args = ['create', '--bundle', bundle, '--pid-file', pidFile, ...console, id];
-    return this.underMonitor(monitor, args, trace);
+    const args = ['create', '--bundle', bundle, '--pid-file', monitor.pidFile];
+    return this.underMonitor(monitor, [...args, ...consoleArgs(monitor), id], trace);
   }
 
   exec(
@@ -38,10 +36,8 @@ export class RuntimeCli implements OciRuntime {
     monitor: MonitorRequest,
     trace: Context,
   ): Promise<MonitoredProcess> {
-    const { pidFile, consoleSocket } = monitor;
-    const console = consoleSocket ? ['--console-socket', consoleSocket] : [];
-    const args = ['exec', '--process', processFile, '--detach', '--pid-file', pidFile];
-    return this.underMonitor(monitor, [...args, ...console, id], trace);
+    const args = ['exec', '--process', processFile, '--detach', '--pid-file', monitor.pidFile];
+    return this.underMonitor(monitor, [...args, ...consoleArgs(monitor), id], trace);
   }
 
   async start(id: string, trace: Context) {
@@ -142,3 +138,7 @@ export class RuntimeCli implements OciRuntime {
     );
   }
 }
+
+/** --console-socket for a process with a terminal, as runc takes it. */
+const consoleArgs = ({ consoleSocket }: MonitorRequest) =>
+  consoleSocket ? ['--console-socket', consoleSocket] : [];

@@ -14,7 +14,7 @@ import {
   spawnMonitor,
   type MonitoredProcess,
 } from '@berth/monitor';
-import { launchPhases, Runtime, type Launched, type Process, type SpawnLauncher } from '@berth/oci';
+import { launchSpans, Runtime, type Launched, type Process, type SpawnLauncher } from '@berth/oci';
 import { recordExternalSpans, withSpan } from '@berth/telemetry';
 import { runtimeError, type MonitorRequest, type OciRuntime, type RuntimeConfig } from './runtime';
 import { protoFields } from './stats';
@@ -101,13 +101,7 @@ export class InProcessRuntime implements OciRuntime {
     const run = async (span: Span, spanContext: Context): Promise<T> => {
       const result = await failures(fn);
       const times = (result as Partial<Launched> | undefined)?.times ?? [];
-      const phases = launchPhases(times).map((p) => ({
-        name: `runtime.launch.${p.phase}`,
-        startNs: p.startNs,
-        endNs: p.endNs,
-        attributes,
-      }));
-      recordExternalSpans(spanContext, phases);
+      recordExternalSpans(spanContext, launchSpans(times, attributes));
       if (typeof result === 'bigint') {
         span.addEvent('exec', [Number(result / 1_000_000_000n), Number(result % 1_000_000_000n)]);
       }

@@ -23,7 +23,6 @@ import { unmountAll } from '../../src/server/rootfs';
 export const SHIM_PACKAGE = resolve(import.meta.dirname, '..', '..');
 const REPO = resolve(SHIM_PACKAGE, '..', '..');
 export const RUNTIME = 'io.containerd.berth.v1';
-const RUNC_ROOT = '/run/containerd/runc';
 const BUILD_LOCK = join(tmpdir(), 'berth-shim-build.lock');
 
 export interface CtrResult {
@@ -171,7 +170,7 @@ export class Harness {
     rmSync(socketPath(this.groupAddress()), { force: true }); // a killed server leaves it
     for (const pid of processesWhere((cmdline) => cmdline.includes(this.dir))) killQuietly(pid);
     // A failed test may leave containers that containerd no longer lists, and their mounts.
-    const runcRoot = join(RUNC_ROOT, this.namespace);
+    const runcRoot = runtimeRoot(this.namespace, 'runc');
     const leftovers = spawnSync('runc', ['--root', runcRoot, 'list', '-q'], { encoding: 'utf8' });
     for (const id of leftovers.stdout?.split('\n').filter(Boolean) ?? []) {
       spawnSync('runc', ['--root', runcRoot, 'delete', '--force', id]);
