@@ -17,7 +17,7 @@ import { rmdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { findTestImage, median, writeContainerdConfig } from './lib/common.mjs';
+import { smallImageArchive, median, writeContainerdConfig } from './lib/common.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const { values } = parseArgs({
@@ -40,7 +40,7 @@ if (existsSync(join(root, 'services/shim/native/Makefile')))
   execFileSync('make', ['-s', '-C', join(root, 'services/shim/native')]);
 for (const pkg of ['services/shim', 'services/containerd'])
   execFileSync(process.execPath, [join(root, 'scripts/bundle.mjs'), join(root, pkg)]);
-const archive = findTestImage();
+const archive = smallImageArchive();
 
 const work = mkdtempSync(join(tmpdir(), 'berth-bench-ctr-run-'));
 const bin = join(work, 'bin');

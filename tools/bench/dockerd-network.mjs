@@ -7,7 +7,7 @@
 // Runs are interleaved after two warm-ups per case; prints medians and ratios.
 // Needs root, Debian's dockerd/containerd/runc, the CNI plugins, and the test image cache.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { Daemons, findTestImage, IMAGE, median, timeRun } from './lib/daemons.mjs';
+import { Daemons, smallImageArchive, IMAGE, median, timeRun } from './lib/daemons.mjs';
 
 const runs = Number(process.argv[2] ?? 15);
 const daemons = new Daemons();
@@ -24,7 +24,7 @@ const cases = [
 ];
 
 try {
-  const archive = findTestImage();
+  const archive = smallImageArchive();
   if (linkExists('docker0')) throw new Error('docker0 exists: a Docker engine runs here already');
   daemons.onStop(() => {
     deleteLink(berthBridge);

@@ -9,7 +9,7 @@
 // Needs root, Debian's docker.io/containerd/runc, and the test image cache.
 import { execFileSync } from 'node:child_process';
 import { buildStack, startBerthStack } from '../berth/test/helpers/berth-stack.mjs';
-import { Daemons, findTestImage, median, timeRun } from './lib/daemons.mjs';
+import { Daemons, smallImageArchive, median, timeRun } from './lib/daemons.mjs';
 
 const runs = Number(process.argv[2] ?? 15);
 const daemons = new Daemons();
@@ -17,7 +17,7 @@ const NONE = ['--network', 'none'];
 let berth;
 
 try {
-  const archive = findTestImage();
+  const archive = smallImageArchive();
   buildStack();
   berth = await startBerthStack();
   const dockerHost = await daemons.startDocker([

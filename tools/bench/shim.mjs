@@ -22,7 +22,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { findTestImage, median, writeContainerdConfig } from './lib/common.mjs';
+import { smallImageArchive, median, writeContainerdConfig } from './lib/common.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const containers = Number(process.argv[2] ?? 30);
@@ -32,7 +32,7 @@ const RUNTIMES = { berth: 'io.containerd.berth.v1', runc: 'io.containerd.runc.v2
 for (const native of ['libs/monitor/native', 'services/shim/native'])
   execFileSync('make', ['-s', '-C', join(root, native)]);
 execFileSync(process.execPath, [join(root, 'scripts/bundle.mjs'), join(root, 'services/shim')]);
-const archive = findTestImage();
+const archive = smallImageArchive();
 
 const dir = mkdtempSync(join(tmpdir(), 'berth-bench-shim-'));
 const namespace = `bench-${process.pid}`;

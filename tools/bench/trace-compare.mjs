@@ -14,6 +14,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { smallImageArchive } from './lib/common.mjs';
 import {
   buildStack,
   REPO,
@@ -49,14 +50,7 @@ if (hybrid && !values.inner) {
 }
 
 buildStack();
-const archive = execFileSync(process.execPath, [
-  '--import',
-  'tsx',
-  '-e',
-  "import('@berth/test-images').then(async (m) => console.log((await m.ensureTestImages(['small'])).small.dockerArchive))",
-])
-  .toString()
-  .trim();
+const archive = smallImageArchive();
 const stack = await startBerthStack({
   dockerdArgs: [
     ...['--add-runtime', 'shim-runc=io.containerd.berth.v1:runc'],

@@ -11,7 +11,7 @@ import { writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { buildStack, startBerthStack, timeDockerRun } from '../berth/test/helpers/berth-stack.mjs';
-import { median } from './lib/common.mjs';
+import { median, smallImageArchive } from './lib/common.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -25,14 +25,7 @@ const IMAGE = 'berth.test/small:latest';
 const args = ['--runtime', values.runtime, '--network', 'none'];
 
 buildStack();
-const archive = execFileSync(process.execPath, [
-  '--import',
-  'tsx',
-  '-e',
-  "import('@berth/test-images').then(async (m) => console.log((await m.ensureTestImages(['small'])).small.dockerArchive))",
-])
-  .toString()
-  .trim();
+const archive = smallImageArchive();
 const stacks = { on: await startBerthStack({ tracing: true }) };
 try {
   stacks.off = await startBerthStack({ tracing: false });

@@ -13,7 +13,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { findTestImage, median, writeContainerdConfig } from './common.mjs';
+import { smallImageArchive, median, writeContainerdConfig } from './common.mjs';
 
 const root = resolve(import.meta.dirname, '../../..');
 export const IMAGE = 'berth.test/small:latest';
@@ -24,7 +24,7 @@ const ownCgroup =
     .find((l) => l.split(':')[1] === 'memory')
     ?.split(':')[2] ?? '/';
 
-export { findTestImage, median };
+export { smallImageArchive, median };
 
 /** Milliseconds of one `docker run --rm <args> IMAGE true`. */
 export function timeRun(host, args = []) {
