@@ -117,9 +117,7 @@ export async function connectContainerd(
     const metadata = new grpcJs.Metadata();
     metadata.set('containerd-namespace', namespace);
     if (options.lease) metadata.set('containerd-lease', options.lease);
-    return options.trace
-      ? injectGrpcMetadata(metadata, options.trace)
-      : injectGrpcMetadata(metadata);
+    return injectGrpcMetadata(metadata, options.trace); // the active context when none given
   };
   const callOptions = (options: CallOptions): grpc.CallOptions => {
     const ms = options.deadlineMs ?? 30_000;
