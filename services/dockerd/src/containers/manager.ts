@@ -408,7 +408,14 @@ export class ContainerManager {
     let status = 255;
     let error = '';
     try {
-      status = await waitTaskExit(this.deps.connection.tracing(runTrace), container.id);
+      // A span of its own: the Wait call may reach a busy containerd late, and that time is
+      // dockerd's wait too (else the trace shows a gap between start and containerd's wait).
+      status = await withContainerSpan(
+        'dockerd.container.wait',
+        container,
+        (_span, trace) => waitTaskExit(this.deps.connection.tracing(trace), container.id),
+        runTrace,
+      );
     } catch (err) {
       error = (err as Error).message;
     }
