@@ -8,6 +8,7 @@ import { contentService } from './api/content';
 import { diffService } from './api/diff';
 import { decodeEvent, eventsService, publisher } from './api/events';
 import { imagesService } from './api/images';
+import { bindWithWideWindows } from './api/http2-windows';
 import { healthService, introspectionService, versionService } from './api/introspection';
 import { leasesService } from './api/leases';
 import { namespacesService } from './api/namespaces';
@@ -98,10 +99,10 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     ),
   );
   rmSync(config.address, { force: true });
-  await new Promise<void>((resolve, reject) =>
-    server.bindAsync(`unix://${config.address}`, grpc.ServerCredentials.createInsecure(), (err) =>
-      err ? reject(err) : resolve(),
-    ),
+  await bindWithWideWindows(
+    server,
+    `unix://${config.address}`,
+    grpc.ServerCredentials.createInsecure(),
   );
   return {
     core,

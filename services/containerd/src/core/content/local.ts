@@ -8,8 +8,10 @@ import {
   readFileSync,
   readSync,
   renameSync,
+  rmdirSync,
   rmSync,
   statSync,
+  unlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { open, readFile, readdir, rm, stat } from 'node:fs/promises';
@@ -40,6 +42,14 @@ function readRange(path: string, offset: number, length: number): Buffer {
     return buf.subarray(0, done);
   } finally {
     closeSync(fd);
+  }
+}
+
+function unlinkIfPresent(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
 }
 
@@ -295,9 +305,11 @@ export class ContentWriter {
     return actual;
   }
 
+  /** Removes the ingest: its two files by name, then the directory (no recursive walk). */
   private async discard(): Promise<void> {
     await this.close();
-    rmSync(this.dir, { recursive: true, force: true });
+    for (const name of ['data', 'meta.json']) unlinkIfPresent(join(this.dir, name));
+    rmdirSync(this.dir);
   }
 
   async close(): Promise<void> {
