@@ -104,7 +104,11 @@ export async function connectContainerd(
   const credentials = grpcJs.credentials.createInsecure();
   // One channel shared by every service client: the services are multiplexed over it.
   const ctors = constructors(pkg.containerd.services);
-  const first = new ctors.version(target, credentials);
+  // Content.Read streams whole layers (docker save, image export): HTTP/2's default 64 KiB
+  // receive window would make containerd wait for this event loop every 32 KiB.
+  const first = new ctors.version(target, credentials, {
+    'grpc-node.flow_control_window': 8 << 20,
+  });
   const shared: grpc.ClientOptions = { channelOverride: first.getChannel() };
   const clients = Object.fromEntries(
     (Object.keys(ctors) as ServiceName[]).map((name) => [
