@@ -1,6 +1,7 @@
 // The conflists berth hands the standard plugins: bridge (veth, bridge, gateway address,
 // outbound masquerade, hairpin) with host-local IPAM, portmap for published ports, and
-// firewall so forwarding works on hosts whose FORWARD policy drops; loopback for `lo`.
+// firewall so forwarding works on hosts whose FORWARD policy drops. (`lo` is brought up by
+// the berth-netns helper that makes the namespace, as libnetwork does.)
 import { CNI_VERSION, type NetworkConfigList } from './cni';
 import type { NetworkRecord } from './store/records';
 import { ipamRange } from './subnets';
@@ -35,9 +36,3 @@ export function bridgeConflist(
     ],
   };
 }
-
-export const LOOPBACK_CONFLIST: NetworkConfigList = {
-  cniVersion: CNI_VERSION,
-  name: 'loopback',
-  plugins: [{ type: 'loopback' }],
-};

@@ -16,7 +16,7 @@ import {
   type CniResult,
   type ExecOptions,
 } from './cni';
-import { bridgeConflist, LOOPBACK_CONFLIST } from './conflists';
+import { bridgeConflist } from './conflists';
 import { addressOf, nextIfName, portMappingsArg } from './endpoint';
 import { EmbeddedDns } from './dns/embedded';
 import { resolveName } from './dns/names';
@@ -250,10 +250,6 @@ export class NetworkManager {
           record.netnsPath = await this.netns.create(containerId);
         }
         try {
-          if (ownsNetns(record)) {
-            const rt = { containerId, netns: record.netnsPath ?? '', ifName: 'lo' };
-            await addNetworkList(LOOPBACK_CONFLIST, rt, this.cni);
-          }
           await this.sandboxStore.put(containerId, record);
         } catch (err) {
           if (ownsNetns(record)) await this.netns.remove(containerId);

@@ -72,6 +72,22 @@ describe('networking with the standard CNI plugins', { tags: ['kernel'] }, () =>
     await rm(root, { recursive: true, force: true });
   });
 
+  it('gives a sandbox without networks a loopback interface that is up (--network none)', async () => {
+    const s = await m.createSandbox(cid('none'));
+    const addr = await run('nsenter', [`--net=${s.netnsPath}`, 'ip', '-o', 'addr', 'show', 'lo']);
+    expect(addr.stdout).toContain('inet 127.0.0.1/8');
+    const ping = await run('nsenter', [
+      `--net=${s.netnsPath}`,
+      'busybox',
+      'ping',
+      '-c1',
+      '-W2',
+      '127.0.0.1',
+    ]);
+    expect(ping.stdout).toContain('1 packets received');
+    await m.removeSandbox(s.containerId);
+  });
+
   it('connects containers on a user network: ping, DNS names and aliases, HTTP', async () => {
     const net = await track(m.create({ name: `app-${tag}` }));
     expect(net.IPAM.Config[0]!.Subnet).toBe('198.19.208.0/24');
