@@ -40,6 +40,8 @@ async function track(created: Promise<NetworkResource>): Promise<NetworkResource
   return net;
 }
 const cid = (n: string) => `${n}-${tag}`;
+const pingFrom = async (netns: string, address: string) =>
+  (await run('nsenter', [`--net=${netns}`, 'busybox', 'ping', '-c1', '-W2', address])).stdout;
 
 describe('networking with the standard CNI plugins', { tags: ['kernel'] }, () => {
   let root: string;
@@ -76,15 +78,7 @@ describe('networking with the standard CNI plugins', { tags: ['kernel'] }, () =>
     const s = await m.createSandbox(cid('none'));
     const addr = await run('nsenter', [`--net=${s.netnsPath}`, 'ip', '-o', 'addr', 'show', 'lo']);
     expect(addr.stdout).toContain('inet 127.0.0.1/8');
-    const ping = await run('nsenter', [
-      `--net=${s.netnsPath}`,
-      'busybox',
-      'ping',
-      '-c1',
-      '-W2',
-      '127.0.0.1',
-    ]);
-    expect(ping.stdout).toContain('1 packets received');
+    expect(await pingFrom(s.netnsPath!, '127.0.0.1')).toContain('1 packets received');
     await m.removeSandbox(s.containerId);
   });
 
@@ -98,15 +92,7 @@ describe('networking with the standard CNI plugins', { tags: ['kernel'] }, () =>
     expect(ea).toMatchObject({ ifName: 'eth0', prefixLen: 24, gateway: '198.19.208.1' });
     expect(eb.ipAddress).toMatch(/^198\.19\.208\.\d+$/);
 
-    const ping = await run('nsenter', [
-      `--net=${a.netnsPath}`,
-      'busybox',
-      'ping',
-      '-c1',
-      '-W2',
-      eb.ipAddress,
-    ]);
-    expect(ping.stdout).toContain('1 packets received');
+    expect(await pingFrom(a.netnsPath!, eb.ipAddress)).toContain('1 packets received');
 
     await startIn(b.netnsPath!, HTTP_SERVER('from db'));
     await startIn(a.netnsPath!, HTTP_SERVER('from web'));
