@@ -11,7 +11,6 @@ import {
   rmdirSync,
   rmSync,
   statSync,
-  unlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { open, readFile, readdir, rm, stat } from 'node:fs/promises';
@@ -42,14 +41,6 @@ function readRange(path: string, offset: number, length: number): Buffer {
     return buf.subarray(0, done);
   } finally {
     closeSync(fd);
-  }
-}
-
-function unlinkIfPresent(path: string): void {
-  try {
-    unlinkSync(path);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
 }
 
@@ -308,7 +299,7 @@ export class ContentWriter {
   /** Removes the ingest: its two files by name, then the directory (no recursive walk). */
   private async discard(): Promise<void> {
     await this.close();
-    for (const name of ['data', 'meta.json']) unlinkIfPresent(join(this.dir, name));
+    for (const name of ['data', 'meta.json']) rmSync(join(this.dir, name), { force: true });
     rmdirSync(this.dir);
   }
 
