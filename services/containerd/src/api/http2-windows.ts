@@ -18,7 +18,7 @@ interface GrpcJsServerInternals {
   http2Servers: Map<Http2Server, unknown>;
 }
 
-/** server.bindAsync, with every connection's receive windows widened. */
+/** server.bindAsync on a server's one address, with every connection's receive windows widened. */
 export async function bindWithWideWindows(
   server: Server,
   address: string,
@@ -30,12 +30,10 @@ export async function bindWithWideWindows(
     throw new Error('@grpc/grpc-js internals changed: cannot widen HTTP/2 windows');
   // Read when bindAsync creates the HTTP/2 server: advertised in every connection's SETTINGS.
   options.settings = { ...options.settings, initialWindowSize: STREAM_WINDOW };
-  const before = new Set(internals.http2Servers.keys());
   await new Promise<void>((resolve, reject) =>
     server.bindAsync(address, credentials, (err) => (err ? reject(err) : resolve())),
   );
   for (const http2Server of internals.http2Servers.keys()) {
-    if (before.has(http2Server)) continue;
     http2Server.on('session', (session: ServerHttp2Session) =>
       session.setLocalWindowSize(CONNECTION_WINDOW),
     );
