@@ -9,7 +9,6 @@ import {
   mkdirSync,
   mkdtempSync,
   readFileSync,
-  rmdirSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
@@ -19,9 +18,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Runtime } from '@berth/oci';
 import { TtrpcClient, TtrpcServer } from '@berth/ttrpc';
 import { decode, encode } from '../src/proto';
-import { buildShim } from './helpers/harness';
+import { buildShim, rmdirQuietly, taskCaller } from './helpers/harness';
 
-const TASK = 'containerd.task.v2.Task';
 const NAMESPACE = `berth-shim-v2-${process.pid}`;
 const PURE_V2 = existsSync('/sys/fs/cgroup/cgroup.controllers');
 const MiB = 1024 * 1024;
@@ -42,13 +40,7 @@ describe.skipIf(!PURE_V2)('shim on cgroup v2', { tags: ['kernel'] }, () => {
   const topics: { topic: string; id: string }[] = [];
   const eventServer = new TtrpcServer();
 
-  async function call<T>(method: string, request: string, body: object, response?: string) {
-    const bytes = await client.call(TASK, method, encode(`containerd.task.v2.${request}`, body), {
-      metadata: { 'containerd-namespace-ttrpc': [NAMESPACE] },
-      timeoutMs: 60_000,
-    });
-    return (response ? decode(`containerd.task.v2.${response}`, bytes) : {}) as T;
-  }
+  const call = taskCaller(() => client, NAMESPACE, 60_000);
 
   /** A bundle whose busybox runs `args` in cgroup /<namespace>/<id> with the given limits. */
   function bundle(id: string, args: string[], memory: number): string {
@@ -194,13 +186,5 @@ function startShim(shim: string, args: string[], options: { cwd: string; env: No
   } catch (err) {
     const log = /see:? (\S+)/.exec(String((err as { stderr?: Buffer }).stderr))?.[1];
     throw new Error(`${String(err)}\n${log ? readFileSync(log, 'utf8') : ''}`);
-  }
-}
-
-function rmdirQuietly(path: string): void {
-  try {
-    rmdirSync(path);
-  } catch {
-    // gone already, or still busy: nothing of ours to force
   }
 }

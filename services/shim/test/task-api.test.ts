@@ -15,9 +15,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TtrpcClient, TtrpcServer } from '@berth/ttrpc';
 import { decode, encode } from '../src/proto';
-import { buildShim, removeCgroupParent } from './helpers/harness';
+import { buildShim, removeCgroupParent, taskCaller } from './helpers/harness';
 
-const TASK = 'containerd.task.v2.Task';
 const NAMESPACE = `berth-task-api-${process.pid}`;
 const ID = 'api1';
 
@@ -36,14 +35,7 @@ describe('Task API over ttrpc', { tags: ['kernel'] }, () => {
   const eventServer = new TtrpcServer();
   const cgroupsPath = `/${NAMESPACE}/${ID}`;
 
-  async function call<T>(method: string, request: string, body: object, response?: string) {
-    const metadata = { 'containerd-namespace-ttrpc': [NAMESPACE] };
-    const bytes = await client.call(TASK, method, encode(`containerd.task.v2.${request}`, body), {
-      metadata,
-      timeoutMs: 10_000,
-    });
-    return (response ? decode(`containerd.task.v2.${response}`, bytes) : {}) as T;
-  }
+  const call = taskCaller(() => client, NAMESPACE, 10_000);
 
   beforeAll(async () => {
     const shim = buildShim();

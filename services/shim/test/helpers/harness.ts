@@ -14,10 +14,11 @@ import {
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startUpstreamContainerd, type UpstreamContainerd } from '@berth/test-peers';
-import { socketPath } from '@berth/ttrpc';
+import { socketPath, type TtrpcClient } from '@berth/ttrpc';
 import { ensureTestImages } from '@berth/test-images';
 import { Runtime } from '@berth/oci';
 import { groupAddress, runtimeRoot, type GroupKey } from '../../src/paths';
+import { decode, encode } from '../../src/proto';
 import { unmountAll } from '../../src/server/rootfs';
 
 export const SHIM_PACKAGE = resolve(import.meta.dirname, '..', '..');
@@ -196,12 +197,28 @@ export function removeCgroupParent(namespace: string): void {
   }
 }
 
-function rmdirQuietly(dir: string): void {
+export function rmdirQuietly(dir: string): void {
   try {
     rmdirSync(dir);
   } catch {
     // not empty or already gone: not ours to force
   }
+}
+
+/**
+ * Typed containerd.task.v2.Task calls over the ttrpc client `client()` returns (set up in a
+ * beforeAll), in `namespace`, as containerd makes them.
+ */
+export function taskCaller(client: () => TtrpcClient, namespace: string, timeoutMs: number) {
+  return async <T>(method: string, request: string, body: object, response?: string) => {
+    const bytes = await client().call(
+      'containerd.task.v2.Task',
+      method,
+      encode(`containerd.task.v2.${request}`, body),
+      { metadata: { 'containerd-namespace-ttrpc': [namespace] }, timeoutMs },
+    );
+    return (response ? decode(`containerd.task.v2.${response}`, bytes) : {}) as T;
+  };
 }
 
 export function processesWhere(match: (cmdline: string) => boolean): number[] {
