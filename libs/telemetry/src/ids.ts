@@ -4,6 +4,7 @@ import { randomFillSync } from 'node:crypto';
 const POOL_BYTES = 4096;
 const pool = Buffer.alloc(POOL_BYTES);
 let offset = POOL_BYTES;
+const ZEROS: Record<number, string> = { 8: '0'.repeat(16), 16: '0'.repeat(32) };
 
 function randomHex(bytes: number): string {
   if (offset + bytes > POOL_BYTES) {
@@ -13,7 +14,7 @@ function randomHex(bytes: number): string {
   const hex = pool.toString('hex', offset, offset + bytes);
   offset += bytes;
   // An all-zero id is invalid in W3C trace context; the odds are 2^-64, but never emit one.
-  return /^0+$/.test(hex) ? randomHex(bytes) : hex;
+  return hex === ZEROS[bytes] ? randomHex(bytes) : hex;
 }
 
 export const newTraceId = (): string => randomHex(16);

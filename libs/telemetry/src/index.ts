@@ -16,7 +16,9 @@ export { recordExternalSpans, withSpan, withSpanOptions, type ExternalSpan } fro
 export { recordProcessSpan, type ProcessSpan } from './oneshot';
 export { readSpans, type ReadSpansOptions } from './store/reader';
 export { TraceStoreWriter, type TraceStoreOptions } from './store/writer';
+export { finished } from './record';
 export type {
+  FinishedSpan,
   OtlpSpanKind,
   StoredEvent,
   StoredLink,

@@ -1,7 +1,13 @@
 import { nowNs } from './clock';
 import { resolveConfig } from './config';
 import { newSpanId } from './ids';
-import type { Attributes, StoredEvent, StoredSpan } from './record';
+import {
+  finished,
+  type Attributes,
+  type FinishedSpan,
+  type StoredEvent,
+  type StoredSpan,
+} from './record';
 import { fanOut, resourceAttributes, sinksFor } from './sinks';
 import type { ExternalSpan } from './spans';
 import { parseTraceparent } from './traceparent';
@@ -52,20 +58,21 @@ export async function recordProcessSpan(
       endNs: bigint,
       attributes: Attributes,
       extra: Pick<StoredSpan, 'status' | 'events'>,
-    ): StoredSpan => ({
-      traceId: parent.traceId,
-      spanId: id,
-      parentSpanId,
-      name,
-      kind: 1,
-      startTimeUnixNano: String(startNs),
-      endTimeUnixNano: String(endNs < startNs ? startNs : endNs),
-      attributes,
-      ...extra,
-      links: [],
-      scope,
-      resource,
-    });
+    ): FinishedSpan =>
+      finished({
+        traceId: parent.traceId,
+        spanId: id,
+        parentSpanId,
+        name,
+        kind: 1,
+        startTimeUnixNano: String(startNs),
+        endTimeUnixNano: String(endNs < startNs ? startNs : endNs),
+        attributes,
+        ...extra,
+        links: [],
+        scope,
+        resource,
+      });
     for (const child of children) {
       sink.onEnd(
         stored(

@@ -46,9 +46,22 @@ export interface StoredSpan {
   resource: Attributes;
 }
 
+/**
+ * A finished span. Its StoredSpan is built when a sink asks for it, at flush time: a span
+ * ends inside the call it measures, and building the record there cost that call ~10 µs a span.
+ */
+export interface FinishedSpan {
+  stored(): StoredSpan;
+}
+
+/** A FinishedSpan for a record that is already built. */
+export function finished(record: StoredSpan): FinishedSpan {
+  return { stored: () => record };
+}
+
 /** Receives every finished, sampled span. */
 export interface SpanSink {
-  onEnd(span: StoredSpan): void;
+  onEnd(span: FinishedSpan): void;
   flush(): Promise<void>;
   shutdown(): Promise<void>;
 }

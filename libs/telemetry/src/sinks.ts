@@ -8,7 +8,7 @@ import {
 import { ATTR_HOST_NAME, ATTR_PROCESS_PID } from '@opentelemetry/semantic-conventions/incubating';
 import type { TelemetryConfig } from './config';
 import { OtlpForwarder } from './otlp/forwarder';
-import type { Attributes, SpanSink, StoredSpan } from './record';
+import type { Attributes, FinishedSpan, SpanSink } from './record';
 import { TraceStoreWriter } from './store/writer';
 
 export type Warn = (obj: object, msg: string) => void;
@@ -46,7 +46,7 @@ export function sinksFor(config: TelemetryConfig, resource: Attributes, warn: Wa
 
 export function fanOut(sinks: SpanSink[]): SpanSink {
   return {
-    onEnd: (span: StoredSpan) => sinks.forEach((s) => s.onEnd(span)),
+    onEnd: (span: FinishedSpan) => sinks.forEach((s) => s.onEnd(span)),
     flush: async () => void (await Promise.all(sinks.map((s) => s.flush()))),
     shutdown: async () => void (await Promise.all(sinks.map((s) => s.shutdown()))),
   };

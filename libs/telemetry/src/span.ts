@@ -11,7 +11,16 @@ import {
   type TimeInput,
 } from '@opentelemetry/api';
 import { nowNs, timeInputToNs } from './clock';
-import type { Attributes, OtlpSpanKind, StoredEvent, StoredSpan } from './record';
+import type {
+  Attributes,
+  FinishedSpan,
+  OtlpSpanKind,
+  SpanSink,
+  StoredEvent,
+  StoredSpan,
+} from './record';
+
+const UNSET: SpanStatus = { code: SpanStatusCode.UNSET };
 
 export interface SpanInit {
   name: string;
@@ -20,29 +29,29 @@ export interface SpanInit {
   parentSpanId: string | undefined;
   startNs: bigint;
   attributes: SpanAttributes | undefined;
-  links: Link[];
+  links: Link[] | undefined;
   scope: StoredSpan['scope'];
   resource: Attributes;
-  onEnd: (span: StoredSpan) => void;
+  sink: SpanSink;
 }
 
 /**
- * A recording span that keeps only what the store needs and turns itself into a StoredSpan
- * when it ends. It implements the OpenTelemetry API Span, so code written against
- * @opentelemetry/api never sees the difference from the SDK's span.
+ * A recording span that keeps only what the store needs. It implements the OpenTelemetry API
+ * Span, so code written against @opentelemetry/api never sees the difference from the SDK's
+ * span. Starting and ending one only copies fields: the StoredSpan is built at flush time.
  */
-export class RecordingSpan implements Span {
+export class RecordingSpan implements Span, FinishedSpan {
   private name: string;
   private readonly attributes: Attributes = {};
-  private readonly events: StoredEvent[] = [];
-  private readonly links: Link[];
-  private status: SpanStatus = { code: SpanStatusCode.UNSET };
-  private ended = false;
+  private events: StoredEvent[] | undefined;
+  private links: Link[] | undefined;
+  private status: SpanStatus = UNSET;
+  private endNs: bigint | undefined;
 
   constructor(private readonly init: SpanInit) {
     this.name = init.name;
-    this.links = [...init.links];
-    if (init.attributes) this.setAttributes(init.attributes);
+    if (init.links?.length) this.links = [...init.links];
+    if (init.attributes) copyDefined(init.attributes, this.attributes);
   }
 
   spanContext(): SpanContext {
@@ -50,12 +59,14 @@ export class RecordingSpan implements Span {
   }
 
   setAttribute(key: string, value: SpanAttributeValue): this {
-    if (!this.ended && value !== undefined && value !== null) this.attributes[key] = value;
+    if (this.endNs === undefined && value !== undefined && value !== null) {
+      this.attributes[key] = value;
+    }
     return this;
   }
 
   setAttributes(attributes: SpanAttributes): this {
-    if (!this.ended) Object.assign(this.attributes, definedOnly(attributes));
+    if (this.endNs === undefined) copyDefined(attributes, this.attributes);
     return this;
   }
 
@@ -64,19 +75,19 @@ export class RecordingSpan implements Span {
     attributesOrStartTime?: SpanAttributes | TimeInput,
     startTime?: TimeInput,
   ): this {
-    if (this.ended) return this;
+    if (this.endNs !== undefined) return this;
     const attributesGiven = isAttributes(attributesOrStartTime);
     const time = attributesGiven ? startTime : attributesOrStartTime;
-    this.events.push({
+    (this.events ??= []).push({
       name,
       timeUnixNano: String(time === undefined ? nowNs() : timeInputToNs(time)),
-      attributes: attributesGiven ? definedOnly(attributesOrStartTime) : {},
+      attributes: attributesGiven ? copyDefined(attributesOrStartTime, {}) : {},
     });
     return this;
   }
 
   addLink(link: Link): this {
-    if (!this.ended) this.links.push(link);
+    if (this.endNs === undefined) (this.links ??= []).push(link);
     return this;
   }
 
@@ -87,18 +98,18 @@ export class RecordingSpan implements Span {
 
   setStatus(status: SpanStatus): this {
     // Per the API spec, OK is final and UNSET never overrides a status already set.
-    if (this.ended || this.status.code === SpanStatusCode.OK) return this;
+    if (this.endNs !== undefined || this.status.code === SpanStatusCode.OK) return this;
     if (status.code !== SpanStatusCode.UNSET) this.status = status;
     return this;
   }
 
   updateName(name: string): this {
-    if (!this.ended) this.name = name;
+    if (this.endNs === undefined) this.name = name;
     return this;
   }
 
   isRecording(): boolean {
-    return !this.ended;
+    return this.endNs === undefined;
   }
 
   recordException(exception: Exception, time?: TimeInput): void {
@@ -115,32 +126,36 @@ export class RecordingSpan implements Span {
   }
 
   end(endTime?: TimeInput): void {
-    if (this.ended) return;
-    this.ended = true;
-    const { init } = this;
+    if (this.endNs !== undefined) return;
+    const { startNs } = this.init;
     const endNs = endTime === undefined ? nowNs() : timeInputToNs(endTime);
-    const record: StoredSpan = {
+    this.endNs = endNs < startNs ? startNs : endNs;
+    this.init.sink.onEnd(this);
+  }
+
+  stored(): StoredSpan {
+    const { init, status } = this;
+    return {
       traceId: init.spanContext.traceId,
       spanId: init.spanContext.spanId,
       ...(init.parentSpanId ? { parentSpanId: init.parentSpanId } : {}),
       name: this.name,
       kind: (init.kind + 1) as OtlpSpanKind,
       startTimeUnixNano: String(init.startNs),
-      endTimeUnixNano: String(endNs < init.startNs ? init.startNs : endNs),
+      endTimeUnixNano: String(this.endNs ?? init.startNs),
       attributes: this.attributes,
-      status: this.status.message
-        ? { code: this.status.code, message: this.status.message }
-        : { code: this.status.code },
-      events: this.events,
-      links: this.links.map((l) => ({
+      status: status.message
+        ? { code: status.code, message: status.message }
+        : { code: status.code },
+      events: this.events ?? [],
+      links: (this.links ?? []).map((l) => ({
         traceId: l.context.traceId,
         spanId: l.context.spanId,
-        attributes: l.attributes ? definedOnly(l.attributes) : {},
+        attributes: l.attributes ? copyDefined(l.attributes, {}) : {},
       })),
       scope: init.scope,
       resource: init.resource,
     };
-    init.onEnd(record);
   }
 }
 
@@ -150,9 +165,10 @@ function isAttributes(value: SpanAttributes | TimeInput | undefined): value is S
   );
 }
 
-function definedOnly(attributes: SpanAttributes): Attributes {
-  const out: Attributes = {};
-  for (const [key, value] of Object.entries(attributes)) {
+/** Copies the attributes that have a value into `out`, and returns it. */
+function copyDefined(attributes: SpanAttributes, out: Attributes): Attributes {
+  for (const key in attributes) {
+    const value = attributes[key];
     if (value !== undefined && value !== null) out[key] = value;
   }
   return out;

@@ -49,8 +49,13 @@ class LiteTracer implements Tracer {
   ) {}
 
   startSpan(name: string, options: SpanOptions = {}, ctx: Context = contextApi.active()): Span {
-    const parent = options.root ? undefined : trace.getSpanContext(ctx);
-    const validParent = parent && trace.isSpanContextValid(parent) ? parent : undefined;
+    const parentSpan = options.root ? undefined : trace.getSpan(ctx);
+    const parent = parentSpan?.spanContext();
+    // Our own spans have valid ids by construction; only a remote or foreign parent is checked.
+    const validParent =
+      parent && (parentSpan instanceof RecordingSpan || trace.isSpanContextValid(parent))
+        ? parent
+        : undefined;
     const sampled = validParent ? (validParent.traceFlags & TraceFlags.SAMPLED) !== 0 : true;
     const spanContext = {
       traceId: validParent?.traceId ?? newTraceId(),
@@ -67,10 +72,10 @@ class LiteTracer implements Tracer {
       parentSpanId: validParent?.spanId,
       startNs: options.startTime === undefined ? nowNs() : timeInputToNs(options.startTime),
       attributes: options.attributes,
-      links: options.links ?? [],
+      links: options.links,
       scope: this.scope,
       resource: this.resource,
-      onEnd: (span) => this.sink.onEnd(span),
+      sink: this.sink,
     });
   }
 

@@ -13,7 +13,13 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { readSpans, TraceStoreWriter, type ReadSpansOptions, type StoredSpan } from '../src/index';
+import {
+  finished,
+  readSpans,
+  TraceStoreWriter,
+  type ReadSpansOptions,
+  type StoredSpan,
+} from '../src/index';
 import { bundleFixtures, type Bundle } from './helpers/bundle';
 import { fakeSpan } from './helpers/spans';
 
@@ -37,7 +43,7 @@ describe('embedded trace store', () => {
   it('rotates segments and drops the oldest beyond the size cap', async () => {
     const maxBytes = 32 * 1024;
     const writer = new TraceStoreWriter({ dir, maxBytes, segmentBytes: 8 * 1024, batchSpans: 1 });
-    for (let i = 0; i < 1000; i++) writer.onEnd(fakeSpan(i));
+    for (let i = 0; i < 1000; i++) writer.onEnd(finished(fakeSpan(i)));
     await writer.shutdown();
 
     const segments = (await readdir(dir)).sort();
@@ -53,8 +59,8 @@ describe('embedded trace store', () => {
 
   it('keeps spans buffered until flush, then writes them in one append', async () => {
     const writer = new TraceStoreWriter({ dir, maxBytes: 1 << 20, flushIntervalMs: 60_000 });
-    writer.onEnd(fakeSpan(1));
-    writer.onEnd(fakeSpan(2));
+    writer.onEnd(finished(fakeSpan(1)));
+    writer.onEnd(finished(fakeSpan(2)));
     expect(await collect({ dir })).toEqual([]);
     await writer.flush();
     expect((await collect({ dir })).map((s) => s.name)).toEqual(['test.op1', 'test.op2']);
@@ -64,7 +70,7 @@ describe('embedded trace store', () => {
   it('continues the newest segment left by an earlier process', async () => {
     for (const seq of [1, 2]) {
       const writer = new TraceStoreWriter({ dir, maxBytes: 1 << 20 });
-      writer.onEnd(fakeSpan(seq));
+      writer.onEnd(finished(fakeSpan(seq)));
       await writer.shutdown();
     }
     expect(await readdir(dir)).toEqual(['spans-000000000001.jsonl']);
@@ -73,10 +79,10 @@ describe('embedded trace store', () => {
 
   it('moves on when other writers pruned the segment it holds open', async () => {
     const writer = new TraceStoreWriter({ dir, maxBytes: 1 << 20 });
-    writer.onEnd(fakeSpan(1));
+    writer.onEnd(finished(fakeSpan(1)));
     await writer.flush();
     await rm(join(dir, 'spans-000000000001.jsonl'));
-    writer.onEnd(fakeSpan(2));
+    writer.onEnd(finished(fakeSpan(2)));
     await writer.shutdown();
     expect(await readdir(dir)).toEqual(['spans-000000000002.jsonl']);
     expect((await collect({ dir })).map((s) => s.name)).toEqual(['test.op2']);
@@ -96,10 +102,12 @@ describe('embedded trace store', () => {
     const writer = new TraceStoreWriter({ dir, maxBytes: 1 << 20 });
     for (let i = 0; i < 10; i++) {
       writer.onEnd(
-        fakeSpan(i, {
-          traceId: i % 2 ? 'b'.repeat(32) : 'a'.repeat(32),
-          resource: { 'service.name': i < 5 ? 'berth-dockerd' : 'berth-runtime' },
-        }),
+        finished(
+          fakeSpan(i, {
+            traceId: i % 2 ? 'b'.repeat(32) : 'a'.repeat(32),
+            resource: { 'service.name': i < 5 ? 'berth-dockerd' : 'berth-runtime' },
+          }),
+        ),
       );
     }
     await writer.shutdown();
@@ -115,7 +123,9 @@ describe('embedded trace store', () => {
 
   it('skips whole segments last written before `since`', async () => {
     const writer = new TraceStoreWriter({ dir, maxBytes: 1 << 20 });
-    writer.onEnd(fakeSpan(1, { startTimeUnixNano: String(BigInt(Date.now()) * 1_000_000n) }));
+    writer.onEnd(
+      finished(fakeSpan(1, { startTimeUnixNano: String(BigInt(Date.now()) * 1_000_000n) })),
+    );
     await writer.shutdown();
     const segment = join(dir, 'spans-000000000001.jsonl');
     const hourAgo = new Date(Date.now() - 3600_000);
@@ -137,9 +147,9 @@ describe('embedded trace store', () => {
       maxBytes: 1 << 20,
       onError: (err) => errors.push(err),
     });
-    writer.onEnd(fakeSpan(1));
+    writer.onEnd(finished(fakeSpan(1)));
     await writer.flush();
-    writer.onEnd(fakeSpan(2));
+    writer.onEnd(finished(fakeSpan(2)));
     await writer.flush();
     await writer.shutdown();
     expect(errors.map((e) => (e as NodeJS.ErrnoException).code)).toEqual(['ENOTDIR']);
@@ -201,11 +211,11 @@ describe('embedded trace store after a crash', () => {
     const dir = await mkdtemp(join(tmpdir(), 'berth-store-'));
     try {
       const first = new TraceStoreWriter({ dir, maxBytes: 1 << 20 });
-      first.onEnd(fakeSpan(1));
+      first.onEnd(finished(fakeSpan(1)));
       await first.shutdown();
       await appendFile(join(dir, 'spans-000000000001.jsonl'), '{"traceId":"dead');
       const second = new TraceStoreWriter({ dir, maxBytes: 1 << 20 });
-      second.onEnd(fakeSpan(2));
+      second.onEnd(finished(fakeSpan(2)));
       await second.shutdown();
       expect((await collect({ dir })).map((s) => s.name)).toEqual(['test.op1', 'test.op2']);
     } finally {

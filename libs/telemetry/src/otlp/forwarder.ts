@@ -1,5 +1,5 @@
 import type { OtlpProtocol } from '../config';
-import type { Attributes, SpanSink, StoredSpan } from '../record';
+import type { Attributes, FinishedSpan, SpanSink } from '../record';
 import type { OtlpExport } from './export';
 
 const MAX_QUEUED_SPANS = 2048;
@@ -12,7 +12,7 @@ const EXPORT_DELAY_MS = 1000;
  * queue; when the collector is slower than the service the oldest queued spans are dropped.
  */
 export class OtlpForwarder implements SpanSink {
-  private queue: StoredSpan[] = [];
+  private queue: FinishedSpan[] = [];
   private exporter: Promise<OtlpExport> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly inFlight = new Set<Promise<void>>();
@@ -23,7 +23,7 @@ export class OtlpForwarder implements SpanSink {
     private readonly onError: (err: Error) => void,
   ) {}
 
-  onEnd(span: StoredSpan): void {
+  onEnd(span: FinishedSpan): void {
     if (this.queue.length >= MAX_QUEUED_SPANS) this.queue.shift();
     this.queue.push(span);
     this.timer ??= setTimeout(() => void this.exportQueued(), EXPORT_DELAY_MS).unref();
@@ -46,7 +46,7 @@ export class OtlpForwarder implements SpanSink {
     const batch = this.queue;
     this.queue = [];
     const sent = this.load()
-      .then((exporter) => exporter.export(batch))
+      .then((exporter) => exporter.export(batch.map((span) => span.stored())))
       .catch(this.onError)
       .finally(() => this.inFlight.delete(sent));
     this.inFlight.add(sent);

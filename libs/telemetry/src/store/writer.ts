@@ -1,5 +1,5 @@
 import { closeSync, fstatSync, mkdirSync, openSync, unlinkSync, writeSync } from 'node:fs';
-import type { SpanSink, StoredSpan } from '../record';
+import type { FinishedSpan, SpanSink } from '../record';
 import { listSegmentsSync, segmentPath, segmentSizeSync } from './segments';
 
 export interface TraceStoreOptions {
@@ -31,14 +31,14 @@ export interface TraceStoreOptions {
  * while the total exceeds maxBytes. Writes are synchronous (like the logger) so that spans
  * still buffered at process exit are written by the 'exit' hook.
  *
- * Spans wait as objects and are serialized when the batch is written, off the path of the
- * request that ended them (a span ends inside the call it measures).
+ * Spans wait as objects and are turned into records and serialized when the batch is written,
+ * off the path of the request that ended them (a span ends inside the call it measures).
  */
 export class TraceStoreWriter implements SpanSink {
   private readonly segmentBytes: number;
   private readonly batchSpans: number;
   private readonly flushIntervalMs: number;
-  private buffer: StoredSpan[] = [];
+  private buffer: FinishedSpan[] = [];
   private fd: number | undefined;
   private seq = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -57,7 +57,7 @@ export class TraceStoreWriter implements SpanSink {
     process.on('exit', this.onExit);
   }
 
-  onEnd(span: StoredSpan): void {
+  onEnd(span: FinishedSpan): void {
     this.buffer.push(span);
     if (this.buffer.length >= this.batchSpans) this.flushSync();
     else this.timer ??= setTimeout(() => this.flushSync(), this.flushIntervalMs).unref();
@@ -80,7 +80,7 @@ export class TraceStoreWriter implements SpanSink {
     this.timer = undefined;
     if (this.buffer.length === 0) return;
     let batch = '';
-    for (const span of this.buffer) batch += `${JSON.stringify(span)}\n`;
+    for (const span of this.buffer) batch += `${JSON.stringify(span.stored())}\n`;
     this.buffer = [];
     try {
       writeSync(this.openSegment(), batch);
