@@ -1,6 +1,8 @@
-import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { rmdirSync, rmSync } from 'node:fs';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { invalidArgument } from '../core/errdefs';
+import { unmountAll } from '../core/sys/syscalls';
 
 /** Upstream's runtime v2 plugin id: names both the state and the root (work) directories. */
 export const TASK_PLUGIN_DIR = 'io.containerd.runtime.v2.task';
@@ -36,12 +38,25 @@ export async function createBundle(paths: BundlePaths, spec: Uint8Array): Promis
     await symlink(paths.work, join(paths.path, 'work'));
     await writeFile(join(paths.path, 'config.json'), spec);
   } catch (err) {
-    await removeBundle(paths);
+    removeBundle(paths);
     throw err;
   }
 }
 
-export async function removeBundle(paths: BundlePaths): Promise<void> {
-  await rm(paths.work, { recursive: true, force: true });
-  await rm(paths.path, { recursive: true, force: true });
+/**
+ * Removes a bundle as runtime/v2/bundle.go does: whatever is still mounted on rootfs (a shim
+ * that died before unmounting) is detached and rootfs removed on its own, so no recursive
+ * removal ever reaches into a container's files; then the rest. Synchronous: a handful of
+ * small files, where each asynchronous call costs a thread-pool round trip.
+ */
+export function removeBundle(paths: BundlePaths): void {
+  const rootfs = join(paths.path, 'rootfs');
+  unmountAll(rootfs);
+  try {
+    rmdirSync(rootfs);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  rmSync(paths.work, { recursive: true, force: true });
+  rmSync(paths.path, { recursive: true, force: true });
 }

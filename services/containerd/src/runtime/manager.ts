@@ -140,7 +140,7 @@ export class TaskManager {
         this.opts.log.warn({ err: e, id: c.id }, 'failed to clean up shim after create error'),
       );
       closeLog();
-      await removeBundle(bundle);
+      removeBundle(bundle);
       throw err;
     }
   }
@@ -158,7 +158,7 @@ export class TaskManager {
     this.tasks.delete(`${ctx.namespace}/${id}`);
     await this.shutdown(task.shim, id, ctx.trace);
     task.closeLog();
-    await removeBundle(task.bundle);
+    removeBundle(task.bundle);
     return res;
   }
 
@@ -218,7 +218,7 @@ export class TaskManager {
       }
       await this.deleteWithBinary(launch).catch(() => undefined);
     }
-    await removeBundle(bundle);
+    removeBundle(bundle);
   }
 
   async close(): Promise<void> {
