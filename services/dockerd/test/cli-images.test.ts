@@ -314,6 +314,19 @@ describe('image management through the docker CLI', { tags: ['kernel'] }, () => 
     expect(ids.every((id) => /^[0-9a-f]{12}$/.test(id))).toBe(true);
   });
 
+  it('creates containers from an image by name, full ID and unique ID prefix', async () => {
+    const id = await imageId(SMALL);
+    for (const ref of [SMALL, `${SMALL}:latest`, id, id.slice(7, 19)]) {
+      const created = (await ok(['create', '--network', 'none', ref])).trim();
+      expect(await ok(['inspect', '--format', '{{.Image}} {{.Config.Image}}', created])).toBe(
+        `${id} ${ref}\n`,
+      );
+      await ok(['rm', created]);
+    }
+    const missing = await cli.docker(['create', '--pull', 'never', 'berth.test/absent']);
+    expect(missing.stderr).toMatch(/No such image: berth.test\/absent:latest/);
+  });
+
   it('removes images as Docker does: untag, conflicts with containers, force, several tags', async () => {
     const id = await imageId('imp:plain');
     await ok(['tag', 'imp:plain', 'imp:other']);

@@ -74,6 +74,10 @@ export class Container {
   /** Attached clients: released by the next exit or a failed start (dockerd closes the streams). */
   runEndWaiters = new Set<() => void>();
   removeWaiters = new Set<(status: ExitStatus) => void>();
+  /** The snapshot's mounts from Prepare: a start in this daemon's lifetime asks for no Mounts. */
+  rootfs?: Mount[];
+  /** False while containerd is known to hold no task for it (none yet, or reaped). */
+  taskMayExist = true;
   constructor(public record: ContainerRecord) {}
   get id() {
     return this.record.Id;
@@ -177,7 +181,7 @@ export class ContainerManager {
           `Conflict. The container name "${fullName}" is already in use by container "${holder.id}". You have to remove (or rename) that container to be able to reuse that name.`,
         );
       }
-      const image = await this.deps.images.resolve(config.Image, trace);
+      const image = await this.deps.images.forContainer(config.Image, trace);
       const id = randomBytes(32).toString('hex');
       span.setAttribute(ATTR.id, id);
       run.setAttributes({ [ATTR.id]: id });
@@ -217,6 +221,7 @@ export class ContainerManager {
       };
       const dir = this.deps.records.dir(id);
       mkdirSync(dir, { recursive: true, mode: 0o710 });
+      let rootfs: Mount[];
       try {
         await withLease(connection, async (lease) => {
           const { mounts } = await connection.call<{ mounts: Mount[] }>(
@@ -225,6 +230,7 @@ export class ContainerManager {
             { snapshotter: SNAPSHOTTER, key: id, parent: image.chainId },
             { lease },
           );
+          rootfs = mounts;
           await this.deps.mounts.copyUp(record.MountPoints ?? [], mounts);
           const user = resolveUser(record.Config.User ?? '', (p) => readRootfsFile(mounts, p));
           const spec = buildSpec({
@@ -246,7 +252,7 @@ export class ContainerManager {
             {
               container: {
                 id,
-                image: image.names[0] ?? image.id,
+                image: image.name ?? image.id,
                 labels: record.Config.Labels ?? {},
                 runtime: { name: runtime.runtimeType, options: runtime.options },
                 spec: { type_url: SPEC_TYPE, value: Buffer.from(JSON.stringify(spec)) },
@@ -267,6 +273,8 @@ export class ContainerManager {
         throw err;
       }
       const container = this.adopt(record);
+      container.rootfs = rootfs!;
+      container.taskMayExist = false;
       this.emit(container, 'create');
       return container;
     };
@@ -307,14 +315,19 @@ export class ContainerManager {
     await withContainerSpan('dockerd.container.start', container, async (_span, trace) => {
       const connection = this.deps.connection.tracing(trace);
       const id = container.id;
-      const { mounts } = await connection.call<{ mounts: Mount[] }>('snapshots', 'Mounts', {
-        snapshotter: SNAPSHOTTER,
-        key: id,
-      });
+      const mounts =
+        container.rootfs ??
+        (
+          await connection.call<{ mounts: Mount[] }>('snapshots', 'Mounts', {
+            snapshotter: SNAPSHOTTER,
+            key: id,
+          })
+        ).mounts;
       const { paths, stdio } = await this.attachIo(container, true);
       try {
         await this.deps.network.prepare(container.record, (ref) => this.get(ref), trace);
         await this.deps.mounts.activate(container.record.MountPoints ?? []);
+        container.taskMayExist = true;
         await connection.call(
           'tasks',
           'Create',
@@ -502,12 +515,13 @@ export class ContainerManager {
     container: Container,
     connection: ContainerdConnection = this.deps.connection,
   ): Promise<void> {
-    await connection
-      .call('tasks', 'Delete', { container_id: container.id })
-      .catch((err: unknown) => {
-        if (grpcCode(err) !== GrpcCode.NOT_FOUND)
-          this.deps.logger.warn({ err, container: container.id }, 'task delete failed');
-      });
+    await connection.call('tasks', 'Delete', { container_id: container.id }).then(
+      () => (container.taskMayExist = false),
+      (err: unknown) => {
+        if (grpcCode(err) === GrpcCode.NOT_FOUND) container.taskMayExist = false;
+        else this.deps.logger.warn({ err, container: container.id }, 'task delete failed');
+      },
+    );
   }
 
   async kill(ref: string, signal = 'SIGKILL', byUser = true): Promise<void> {
@@ -612,7 +626,7 @@ export class ContainerManager {
       const connection = this.deps.connection.tracing(trace);
       await this.deps.network.release(container.record, trace);
       this.containers.delete(container.id);
-      await this.reapTask(container, connection);
+      if (container.taskMayExist) await this.reapTask(container, connection);
       await connection.call('containers', 'Delete', { id: container.id }).catch((err: unknown) => {
         if (grpcCode(err) !== GrpcCode.NOT_FOUND) throw err;
       });

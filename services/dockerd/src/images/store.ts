@@ -14,7 +14,7 @@ import {
   type Index,
   type Manifest,
 } from './media-types';
-import { formatReference, parseReference, withDefaultTag } from './reference';
+import { familiarName, formatReference, parseReference, withDefaultTag } from './reference';
 import { repoDigestOf } from './repo-digests';
 import { SNAPSHOTTER } from './unpack';
 
@@ -48,6 +48,9 @@ export interface Image {
   /** When the newest of its records was created (Docker's LastTagTime). */
   tagged: Date;
 }
+
+/** What a container is created from: its image's content and the name it was found by. */
+export type ContainerImage = Pick<Image, 'id' | 'config' | 'chainId'> & { name?: string };
 
 const HOST_PLATFORM = { os: 'linux', architecture: 'amd64' };
 
@@ -106,7 +109,27 @@ export class ImageStore {
       const matches = images.filter((image) => image.id.slice('sha256:'.length).startsWith(idHex));
       if (matches.length === 1) return matches[0]!;
     }
-    throw notFound(`No such image: ${nameOrId}`);
+    // As Docker: a name is reported with its default tag (`No such image: busybox:latest`).
+    throw notFound(`No such image: ${name ? familiarName(name) : nameOrId}`);
+  }
+
+  /**
+   * The image a container is created from. A name costs one Images.Get, where resolve lists
+   * every image and asks for each one's repo digests; an ID (or a name not found) goes through
+   * resolve.
+   */
+  async forContainer(nameOrId: string, trace?: Context): Promise<ContainerImage> {
+    let name: string | undefined;
+    try {
+      name = formatReference(withDefaultTag(parseReference(nameOrId)));
+    } catch {
+      // not a reference: an ID or ID prefix
+    }
+    const record = name === undefined ? undefined : await this.record(name, trace);
+    const described = record && (await this.describe(record.target).catch(() => undefined));
+    if (described) return { ...described, name };
+    const image = await this.resolve(nameOrId, trace);
+    return { ...image, name: image.names[0] };
   }
 
   /** Points `name` at the image (moving it from any other image, which may become dangling). */
@@ -194,9 +217,10 @@ export class ImageStore {
     );
   }
 
-  private async record(name: string): Promise<ImageRecord | undefined> {
+  private async record(name: string, trace?: Context): Promise<ImageRecord | undefined> {
+    const connection = trace ? this.connection.tracing(trace) : this.connection;
     try {
-      return (await this.connection.call<{ image: ImageRecord }>('images', 'Get', { name })).image;
+      return (await connection.call<{ image: ImageRecord }>('images', 'Get', { name })).image;
     } catch (err) {
       if (grpcCode(err) === GrpcCode.NOT_FOUND) return undefined;
       throw err;

@@ -125,8 +125,9 @@ export class ContainerNetworking {
   async prepare(record: ContainerRecord, lookup: PeerLookup, trace?: Context): Promise<void> {
     const id = record.Id;
     const mode = record.HostConfig.NetworkMode || 'default';
-    // What an earlier run left (a failed start, a crash) is released first.
-    await this.manager.removeSandbox(id, trace);
+    // What an earlier run of this daemon left is released first (a crash's leftovers went at
+    // start-up, with reconcile).
+    if (this.manager.sandbox(id)) await this.manager.removeSandbox(id, trace);
     const settings = record.NetworkSettings ?? emptySettings();
     const base = { name: record.Name, hostname: record.Config.Hostname ?? '' };
     let spec: SandboxSpec;
@@ -190,7 +191,7 @@ export class ContainerNetworking {
   async release(record: ContainerRecord, trace?: Context): Promise<void> {
     if (this.closed) return;
     const live = this.manager.sandbox(record.Id);
-    await this.manager.removeSandbox(record.Id, trace);
+    if (live) await this.manager.removeSandbox(record.Id, trace);
     for (const ep of live?.endpoints ?? [])
       this.publish('disconnect', ep.networkId, ep.networkName, record.Id);
     if (record.NetworkSettings) record.NetworkSettings = clearedSettings(record.NetworkSettings);
