@@ -10,6 +10,7 @@ import { rm } from 'node:fs/promises';
 import { ROOT_CONTEXT } from '@opentelemetry/api';
 import { join } from 'node:path';
 import { readExitFile } from '@berth/monitor';
+import { unmountAll } from '@berth/oci/mount';
 import { encodeDeleteResponse, recordedDeleteResponse, type DeleteResult } from './delete-response';
 import type { ShimFlags } from './flags';
 import { groupOf } from './group';
@@ -45,7 +46,6 @@ async function cleanUp(
     );
   }
   const { openRuntime } = await import('./server/runtime');
-  const { unmountAll } = await import('./server/rootfs');
   const logFile = join(bundle, 'log.json');
   const configs = state
     ? [state.runtime]

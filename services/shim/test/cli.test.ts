@@ -1,4 +1,4 @@
-// The pieces of `start`/`delete` that need no kernel: flags, groups, addresses, mount options.
+// The pieces of `start`/`delete` that need no kernel: flags, groups, addresses, delete output.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +8,6 @@ import { parseFlags } from '../src/flags';
 import { decode } from '../src/proto';
 import { groupOf } from '../src/group';
 import { groupAddress } from '../src/paths';
-import { parseMountOptions } from '../src/server/rootfs';
 
 describe('shim flags', () => {
   it('parses the command line containerd passes to start', () => {
@@ -78,25 +77,6 @@ describe('shim groups', () => {
     expect(groupAddress({ ...key })).toBe(address);
     expect(groupAddress({ ...key, namespace: 'other' })).not.toBe(address);
     expect(groupAddress({ ...key, group: 'pod' })).not.toBe(address);
-  });
-});
-
-describe('rootfs mount options', () => {
-  it('splits flags from filesystem data as mount(8) does', () => {
-    const overlay = parseMountOptions([
-      'index=off',
-      'workdir=/w',
-      'upperdir=/u',
-      'lowerdir=/l1:/l2',
-    ]);
-    expect(overlay).toEqual({
-      flags: 0,
-      data: 'index=off,workdir=/w,upperdir=/u,lowerdir=/l1:/l2',
-    });
-    const bind = parseMountOptions(['rbind', 'ro', 'nosuid']);
-    expect(bind.flags).toBe(4096 | 16384 | 1 | 2);
-    expect(bind.data).toBe('');
-    expect(parseMountOptions(['ro', 'rw']).flags).toBe(0);
   });
 });
 

@@ -21,4 +21,18 @@ describe('parseMountOptions', () => {
     });
     expect(parseMountOptions(undefined)).toEqual({ flags: 0, propagation: 0, data: '' });
   });
+
+  it('passes containerd rootfs mounts through as mount(8) does: overlay data, bind flags', () => {
+    expect(
+      parseMountOptions(['index=off', 'workdir=/w', 'upperdir=/u', 'lowerdir=/l1:/l2']),
+    ).toEqual({
+      flags: 0,
+      propagation: 0,
+      data: 'index=off,workdir=/w,upperdir=/u,lowerdir=/l1:/l2',
+    });
+    const bind = parseMountOptions(['rbind', 'ro', 'nosuid']);
+    expect(bind.flags).toBe(4096 | 16384 | 1 | 2);
+    expect(bind.data).toBe('');
+    expect(parseMountOptions(['ro', 'rw']).flags).toBe(0);
+  });
 });

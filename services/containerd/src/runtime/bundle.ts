@@ -1,8 +1,8 @@
 import { rmdirSync, rmSync } from 'node:fs';
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { MNT_DETACH, unmountAll } from '@berth/oci/mount';
 import { invalidArgument } from '../core/errdefs';
-import { unmountAll } from '../core/sys/syscalls';
 
 /** Upstream's runtime v2 plugin id: names both the state and the root (work) directories. */
 export const TASK_PLUGIN_DIR = 'io.containerd.runtime.v2.task';
@@ -51,7 +51,7 @@ export async function createBundle(paths: BundlePaths, spec: Uint8Array): Promis
  */
 export function removeBundle(paths: BundlePaths): void {
   const rootfs = join(paths.path, 'rootfs');
-  unmountAll(rootfs);
+  unmountAll(rootfs, MNT_DETACH);
   try {
     rmdirSync(rootfs);
   } catch (err) {

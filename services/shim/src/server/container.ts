@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import { processFileName } from '../paths';
 import { ContainerCgroupV2 } from './cgroup-v2';
 import { memoryCgroupV1 } from './memory-cgroup';
-import { mountAll, unmountAll, type Mount } from './rootfs';
+import { mountAll, unmountAll, type Mount } from '@berth/oci/mount';
 import {
   openRuntime,
   runtimeError,

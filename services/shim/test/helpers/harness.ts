@@ -19,7 +19,7 @@ import { ensureTestImages } from '@berth/test-images';
 import { Runtime } from '@berth/oci';
 import { groupAddress, runtimeRoot, type GroupKey } from '../../src/paths';
 import { decode, encode } from '../../src/proto';
-import { unmountAll } from '../../src/server/rootfs';
+import { unmountAll } from '@berth/oci/mount';
 
 export const SHIM_PACKAGE = resolve(import.meta.dirname, '..', '..');
 const REPO = resolve(SHIM_PACKAGE, '..', '..');

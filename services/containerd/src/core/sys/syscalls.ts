@@ -1,14 +1,13 @@
 import koffi from 'koffi';
 import { constants } from 'node:os';
 
-// The few syscalls Node lacks: device nodes (overlay whiteouts are char 0:0) and extended
-// attributes (opaque directories, file capabilities) for unpacking, umount for bundles. One
-// libc binding, loaded on first use so the daemon's start path stays light.
+// The few syscalls Node lacks that unpacking needs: device nodes (overlay whiteouts are
+// char 0:0) and extended attributes (opaque directories, file capabilities). One libc
+// binding, loaded on first use so the daemon's start path stays light.
 interface Libc {
   mknod: (path: string, mode: number, dev: bigint) => number;
   lsetxattr: (path: string, name: string, value: Buffer, size: number, flags: number) => number;
   lgetxattr: (path: string, name: string, value: Buffer | null, size: number) => number;
-  umount2: (path: string, flags: number) => number;
   errno: () => number;
 }
 
@@ -25,7 +24,6 @@ function load(): Libc {
     lgetxattr: lib.func(
       'long lgetxattr(const char *path, const char *name, _Out_ void *value, size_t size)',
     ),
-    umount2: lib.func('int umount2(const char *path, int flags)'),
     errno: () => koffi.errno(),
   };
   return libc;
@@ -68,18 +66,4 @@ export function lgetxattr(path: string, name: string): Buffer | undefined {
     fail('lgetxattr', path);
   }
   return buf.subarray(0, n);
-}
-
-const MNT_DETACH = 2;
-
-/**
- * Detaches every mount stacked on `path`, as containerd's mount.UnmountAll does (lazily, so a
- * busy mount cannot keep its files reachable below a directory about to be removed).
- */
-export function unmountAll(path: string): void {
-  const l = load();
-  while (l.umount2(path, MNT_DETACH) === 0);
-  const errno = l.errno();
-  // EINVAL: no longer a mount point; ENOENT: nothing there.
-  if (errno !== constants.errno.EINVAL && errno !== constants.errno.ENOENT) fail('umount2', path);
 }
