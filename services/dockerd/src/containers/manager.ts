@@ -223,14 +223,13 @@ export class ContainerManager {
       mkdirSync(dir, { recursive: true, mode: 0o710 });
       let rootfs: Mount[];
       try {
-        await withLease(connection, async (lease) => {
+        rootfs = await withLease(connection, async (lease) => {
           const { mounts } = await connection.call<{ mounts: Mount[] }>(
             'snapshots',
             'Prepare',
             { snapshotter: SNAPSHOTTER, key: id, parent: image.chainId },
             { lease },
           );
-          rootfs = mounts;
           await this.deps.mounts.copyUp(record.MountPoints ?? [], mounts);
           const user = resolveUser(record.Config.User ?? '', (p) => readRootfsFile(mounts, p));
           const spec = buildSpec({
@@ -262,6 +261,7 @@ export class ContainerManager {
             },
             { lease },
           );
+          return mounts;
         });
         this.deps.records.save(record);
       } catch (err) {
@@ -273,7 +273,7 @@ export class ContainerManager {
         throw err;
       }
       const container = this.adopt(record);
-      container.rootfs = rootfs!;
+      container.rootfs = rootfs;
       container.taskMayExist = false;
       this.emit(container, 'create');
       return container;

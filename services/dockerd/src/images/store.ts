@@ -14,7 +14,7 @@ import {
   type Index,
   type Manifest,
 } from './media-types';
-import { familiarName, formatReference, parseReference, withDefaultTag } from './reference';
+import { familiarName, normalizedTagged } from './reference';
 import { repoDigestOf } from './repo-digests';
 import { SNAPSHOTTER } from './unpack';
 
@@ -94,12 +94,8 @@ export class ImageStore {
   /** Finds an image by name, full ID or unique ID prefix, as `docker image inspect` does. */
   async resolve(nameOrId: string, trace?: Context): Promise<Image> {
     const idHex = /^(?:sha256:)?([0-9a-f]{1,64})$/.exec(nameOrId)?.[1];
-    let name: string | undefined;
-    try {
-      name = formatReference(withDefaultTag(parseReference(nameOrId)));
-    } catch {
-      if (!idHex) throw notFound(`No such image: ${nameOrId}`);
-    }
+    const name = nameOf(nameOrId);
+    if (!name && !idHex) throw notFound(`No such image: ${nameOrId}`);
     const images = await this.list(trace);
     if (name) {
       const byName = images.find((image) => image.names.includes(name));
@@ -119,12 +115,7 @@ export class ImageStore {
    * resolve.
    */
   async forContainer(nameOrId: string, trace?: Context): Promise<ContainerImage> {
-    let name: string | undefined;
-    try {
-      name = formatReference(withDefaultTag(parseReference(nameOrId)));
-    } catch {
-      // not a reference: an ID or ID prefix
-    }
+    const name = nameOf(nameOrId);
     const record = name === undefined ? undefined : await this.record(name, trace);
     const described = record && (await this.describe(record.target).catch(() => undefined));
     if (described) return { ...described, name };
@@ -293,6 +284,15 @@ export class ImageStore {
       config,
       chainId: chainIds(config.rootfs?.diff_ids ?? []).at(-1) ?? '',
     };
+  }
+}
+
+/** The normalised name:tag `ref` stands for; undefined when it is no reference (an ID). */
+function nameOf(ref: string): string | undefined {
+  try {
+    return normalizedTagged(ref);
+  } catch {
+    return undefined;
   }
 }
 
