@@ -30,9 +30,24 @@ export interface SpanInit {
   startNs: bigint;
   attributes: SpanAttributes | undefined;
   links: Link[] | undefined;
+  origin: SpanOrigin;
+  sink: SpanSink;
+}
+
+/** What every span of a tracer shares: its scope, the process's resource, and their JSON. */
+export interface SpanOrigin {
   scope: StoredSpan['scope'];
   resource: Attributes;
-  sink: SpanSink;
+  /** `"scope":…,"resource":…`, the end of every stored line, serialized once. */
+  json: string;
+}
+
+export function spanOrigin(scope: StoredSpan['scope'], resource: Attributes): SpanOrigin {
+  return {
+    scope,
+    resource,
+    json: `"scope":${JSON.stringify(scope)},"resource":${JSON.stringify(resource)}`,
+  };
 }
 
 /**
@@ -134,7 +149,7 @@ export class RecordingSpan implements Span, FinishedSpan {
   }
 
   stored(): StoredSpan {
-    const { init, status } = this;
+    const { init } = this;
     return {
       traceId: init.spanContext.traceId,
       spanId: init.spanContext.spanId,
@@ -144,18 +159,44 @@ export class RecordingSpan implements Span, FinishedSpan {
       startTimeUnixNano: String(init.startNs),
       endTimeUnixNano: String(this.endNs ?? init.startNs),
       attributes: this.attributes,
-      status: status.message
-        ? { code: status.code, message: status.message }
-        : { code: status.code },
+      status: this.storedStatus(),
       events: this.events ?? [],
-      links: (this.links ?? []).map((l) => ({
-        traceId: l.context.traceId,
-        spanId: l.context.spanId,
-        attributes: l.attributes ? copyDefined(l.attributes, {}) : {},
-      })),
-      scope: init.scope,
-      resource: init.resource,
+      links: this.storedLinks(),
+      scope: init.origin.scope,
+      resource: init.origin.resource,
     };
+  }
+
+  /**
+   * The same line as JSON.stringify(stored()) at half the cost: no record object, and the
+   * scope and resource pasted in. Ids are hex (ours, or a remote parent's after validation)
+   * and times are decimal, so only the name and the maps need escaping.
+   */
+  storedJson(): string {
+    const { init } = this;
+    const { traceId, spanId } = init.spanContext;
+    const parent = init.parentSpanId ? `"parentSpanId":"${init.parentSpanId}",` : '';
+    return (
+      `{"traceId":"${traceId}","spanId":"${spanId}",${parent}"name":${JSON.stringify(this.name)},` +
+      `"kind":${init.kind + 1},"startTimeUnixNano":"${init.startNs}",` +
+      `"endTimeUnixNano":"${this.endNs ?? init.startNs}",` +
+      `"attributes":${JSON.stringify(this.attributes)},"status":${JSON.stringify(this.storedStatus())},` +
+      `"events":${this.events ? JSON.stringify(this.events) : '[]'},` +
+      `"links":${this.links ? JSON.stringify(this.storedLinks()) : '[]'},${init.origin.json}}`
+    );
+  }
+
+  private storedStatus(): StoredSpan['status'] {
+    const { code, message } = this.status;
+    return message ? { code, message } : { code };
+  }
+
+  private storedLinks(): StoredSpan['links'] {
+    return (this.links ?? []).map((l) => ({
+      traceId: l.context.traceId,
+      spanId: l.context.spanId,
+      attributes: l.attributes ? copyDefined(l.attributes, {}) : {},
+    }));
   }
 }
 

@@ -12,7 +12,7 @@ import {
 import { nowNs, timeInputToNs } from './clock';
 import { newSpanId, newTraceId } from './ids';
 import type { Attributes, SpanSink } from './record';
-import { RecordingSpan } from './span';
+import { RecordingSpan, spanOrigin, type SpanOrigin } from './span';
 
 /**
  * The tracer provider registered by startTelemetry. It records spans without the OpenTelemetry
@@ -34,7 +34,7 @@ export class LiteTracerProvider implements TracerProvider {
     let tracer = this.tracers.get(key);
     if (!tracer) {
       const scope = version ? { name, version } : { name };
-      tracer = new LiteTracer(scope, this.resource, this.sink);
+      tracer = new LiteTracer(spanOrigin(scope, this.resource), this.sink);
       this.tracers.set(key, tracer);
     }
     return tracer;
@@ -43,8 +43,7 @@ export class LiteTracerProvider implements TracerProvider {
 
 class LiteTracer implements Tracer {
   constructor(
-    private readonly scope: { name: string; version?: string },
-    private readonly resource: Attributes,
+    private readonly origin: SpanOrigin,
     private readonly sink: SpanSink,
   ) {}
 
@@ -73,8 +72,7 @@ class LiteTracer implements Tracer {
       startNs: options.startTime === undefined ? nowNs() : timeInputToNs(options.startTime),
       attributes: options.attributes,
       links: options.links,
-      scope: this.scope,
-      resource: this.resource,
+      origin: this.origin,
       sink: this.sink,
     });
   }

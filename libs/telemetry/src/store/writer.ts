@@ -80,7 +80,7 @@ export class TraceStoreWriter implements SpanSink {
     this.timer = undefined;
     if (this.buffer.length === 0) return;
     let batch = '';
-    for (const span of this.buffer) batch += `${JSON.stringify(span.stored())}\n`;
+    for (const span of this.buffer) batch += `${span.storedJson()}\n`;
     this.buffer = [];
     try {
       writeSync(this.openSegment(), batch);
