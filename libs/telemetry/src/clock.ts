@@ -4,12 +4,12 @@ const NS_PER_S = 1_000_000_000n;
 
 // Wall-clock anchor taken once, then advanced by the monotonic clock: timestamps stay ordered
 // within the process and comparable (to ~1 µs) with CLOCK_REALTIME stamps from other processes.
-const anchorWallNs = BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6));
-const anchorMonoNs = process.hrtime.bigint();
+const monoToWallNs =
+  BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6)) - process.hrtime.bigint();
 
 /** Current wall-clock time in nanoseconds since the Unix epoch. */
 export function nowNs(): bigint {
-  return anchorWallNs + (process.hrtime.bigint() - anchorMonoNs);
+  return process.hrtime.bigint() + monoToWallNs;
 }
 
 /** Converts an OpenTelemetry TimeInput (HrTime, epoch milliseconds or Date) to epoch ns. */

@@ -44,7 +44,9 @@ export function sinksFor(config: TelemetryConfig, resource: Attributes, warn: Wa
   return sinks;
 }
 
+/** One sink standing for all of them (the store alone, in the common case, is itself). */
 export function fanOut(sinks: SpanSink[]): SpanSink {
+  if (sinks.length === 1) return sinks[0]!;
   return {
     onEnd: (span: FinishedSpan) => sinks.forEach((s) => s.onEnd(span)),
     flush: async () => void (await Promise.all(sinks.map((s) => s.flush()))),

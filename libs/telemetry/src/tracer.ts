@@ -5,6 +5,7 @@ import {
   trace,
   type Context,
   type Span,
+  type SpanContext,
   type SpanOptions,
   type Tracer,
   type TracerProvider,
@@ -56,12 +57,12 @@ class LiteTracer implements Tracer {
         ? parent
         : undefined;
     const sampled = validParent ? (validParent.traceFlags & TraceFlags.SAMPLED) !== 0 : true;
-    const spanContext = {
+    const spanContext: SpanContext = {
       traceId: validParent?.traceId ?? newTraceId(),
       spanId: newSpanId(),
       traceFlags: sampled ? TraceFlags.SAMPLED : TraceFlags.NONE,
-      ...(validParent?.traceState ? { traceState: validParent.traceState } : {}),
     };
+    if (validParent?.traceState) spanContext.traceState = validParent.traceState;
     // An unsampled span still carries ids, so its children and downstream services stay unsampled.
     if (!sampled) return trace.wrapSpanContext(spanContext);
     return new RecordingSpan({
