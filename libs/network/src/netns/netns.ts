@@ -6,7 +6,7 @@ import { mkdir, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runCaptured } from '@berth/monitor';
 import { netnsHelper } from './locate';
-import { detachMount } from './umount';
+import { MNT_DETACH, unmountAll } from '@berth/oci/mount';
 
 export class NetnsDir {
   constructor(readonly dir: string) {}
@@ -31,7 +31,7 @@ export class NetnsDir {
   /** Idempotent: a missing or already-unmounted file is not an error. */
   async remove(id: string): Promise<void> {
     const path = this.pathOf(id);
-    detachMount(path);
+    unmountAll(path, MNT_DETACH);
     await unlink(path).catch((err: NodeJS.ErrnoException) => {
       if (err.code !== 'ENOENT') throw err;
     });

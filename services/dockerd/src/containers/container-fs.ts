@@ -31,7 +31,7 @@ export async function mountContainerFs(
   const root = mkdtempSync(join(parentDir, 'rootfs-'));
   const mounted: string[] = [];
   const release = async () => {
-    for (const target of mounted.reverse()) await unmount(target);
+    for (const target of mounted.reverse()) unmount(target);
     rmdirSync(root);
   };
   try {
@@ -86,7 +86,7 @@ export async function cleanScratch(scratchDir: string): Promise<void> {
   const leftovers = mountPoints(readFileSync('/proc/self/mountinfo', 'utf8'))
     .filter((p) => p.startsWith(prefix))
     .sort((a, b) => b.length - a.length);
-  for (const target of leftovers) await unmount(target);
+  for (const target of leftovers) unmount(target);
   for (const name of existsSync(scratchDir) ? readdirSync(scratchDir) : []) {
     try {
       rmdirSync(join(scratchDir, name));

@@ -1,5 +1,5 @@
-// Syscalls Node lacks that volumes and docker cp need: mount/umount2 (local volume options,
-// a stopped container's rootfs), extended attributes and mknod (copy-up and extraction keep
+// Syscalls Node lacks that volumes and docker cp need: mount (local volume options, a
+// stopped container's rootfs), extended attributes and mknod (copy-up and extraction keep
 // xattrs and device nodes). Bound through koffi on first use, off the daemon's start path.
 
 export interface Libc {
@@ -10,7 +10,6 @@ export interface Libc {
     flags: number,
     data: string | null,
   ): void;
-  umount2(target: string, flags: number): void;
   /** Names of the extended attributes of `path` (the link itself for a symlink). */
   listXattrs(path: string): string[];
   getXattr(path: string, name: string): Buffer | undefined;
@@ -43,7 +42,6 @@ async function bind(): Promise<Libc> {
   const mount = lib.func(
     'int mount(const char *src, const char *target, const char *type, unsigned long flags, const char *data)',
   );
-  const umount2 = lib.func('int umount2(const char *target, int flags)');
   const llistxattr = lib.func('long llistxattr(const char *path, void *list, size_t size)');
   const lgetxattr = lib.func(
     'long lgetxattr(const char *path, const char *name, void *value, size_t size)',
@@ -69,7 +67,6 @@ async function bind(): Promise<Libc> {
   return {
     mount: (source, target, type, flags, data) =>
       void check(`mount ${target}`, mount(source, target, type, flags, data)),
-    umount2: (target, flags) => void check(`umount ${target}`, umount2(target, flags)),
     listXattrs(path) {
       try {
         const list = sized(`llistxattr ${path}`, (buf, size) => llistxattr(path, buf, size));

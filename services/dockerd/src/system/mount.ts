@@ -2,9 +2,8 @@
 // mount.Mount and Docker's local volume driver do, with the option table the runtime uses:
 // propagation is a second call, and a read-only bind needs a remount.
 import { MS, parseMountOptions } from '@berth/oci';
+import { MNT_DETACH, unmountAll } from '@berth/oci/mount';
 import { libc } from './libc';
-
-const MNT_DETACH = 2;
 
 /** Mounts `source` on `target` with mount(8) options; never propagates to other namespaces. */
 export async function mountWithOptions(
@@ -23,8 +22,9 @@ export async function mountWithOptions(
   sys.mount(null, target, null, propagation || MS.PRIVATE, null);
 }
 
-export async function unmount(target: string): Promise<void> {
-  (await libc()).umount2(target, MNT_DETACH);
+/** Detaches everything mounted on `target`. */
+export function unmount(target: string): void {
+  unmountAll(target, MNT_DETACH);
 }
 
 /** The mount points listed in /proc/self/mountinfo text. */

@@ -37,5 +37,5 @@ export async function mountLocal(options: Record<string, string>, target: string
 }
 
 export async function unmountLocal(target: string): Promise<void> {
-  if (isMountPoint(target, readFileSync('/proc/self/mountinfo', 'utf8'))) await unmount(target);
+  if (isMountPoint(target, readFileSync('/proc/self/mountinfo', 'utf8'))) unmount(target);
 }
