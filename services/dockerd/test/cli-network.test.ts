@@ -1,10 +1,10 @@
-// Container networking through the unmodified docker CLI (28.2) on berth-dockerd over upstream
-// containerd: published TCP and UDP ports, user networks with names and aliases, connect and
-// disconnect, none/host/container modes, and nothing left behind after rm, network rm and a
-// daemon that went away without cleaning up. Addresses only in 198.19.64.0/19; the daemon's
-// bridge and namespace directory are its own.
+// Container networking through the unmodified docker CLI (28.2) on berth-dockerd (over berth's
+// containerd, or Debian's in the dockerd-upstream project): published TCP and UDP ports, user
+// networks with names and aliases, connect and disconnect, none/host/container modes, and
+// nothing left behind after rm, network rm and a daemon that went away without cleaning up.
+// The daemon's bridge, subnets (isolatedNetwork: both projects run this file at the same time)
+// and namespace directory are its own.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,13 +23,17 @@ import {
   iptablesMentions,
   linkExists,
   ownCgroup,
-  run,
   udpRequest,
 } from './helpers/docker-cli';
+import { isolatedNetwork } from './helpers/test-network';
 
 const IMG = 'berth.test/small';
-const tag = randomBytes(3).toString('hex');
-const BRIDGE = `bn${tag}`;
+const network = isolatedNetwork();
+const BRIDGE = network.config.bridge;
+const GATEWAY = network.config.bip.split('/')[0];
+const [APP_SUBNET, SIDE_SUBNET] = network.spareSubnets;
+/** The first three octets and a dot of a /24 ("198.19.8."). */
+const prefixOf = (cidr: string) => cidr.replace(/\d+\/24$/, '');
 const HTTPD = `mkdir -p /www && echo "page of $(hostname)" > /www/index.html && exec httpd -f -p 80 -h /www`;
 
 describe('container networking through the docker CLI', { tags: ['kernel'] }, () => {
@@ -76,9 +80,7 @@ describe('container networking through the docker CLI', { tags: ['kernel'] }, ()
         execRoot: join(dir, 'exec'),
         group: 'root',
         cgroupParent,
-        bridge: BRIDGE,
-        bip: '198.19.64.1/24',
-        defaultAddressPool: 'base=198.19.80.0/20,size=24',
+        ...network.config,
       };
       daemon = await startDaemon(config, '0.0.0-test', pino({ level: 'silent' }));
       cli = dockerCli(host);
@@ -101,7 +103,7 @@ describe('container networking through the docker CLI', { tags: ['kernel'] }, ()
       await fresh.close();
     }
     // The default bridge outlives containers (as docker0 does); this daemon's is ours.
-    await run('ip', ['link', 'delete', 'dev', BRIDGE]).catch(() => undefined);
+    await network.cleanup();
     for (const hierarchy of readdirSync('/sys/fs/cgroup')) {
       try {
         rmdirSync(join('/sys/fs/cgroup', hierarchy, cgroupParent));
@@ -146,8 +148,8 @@ describe('container networking through the docker CLI', { tags: ['kernel'] }, ()
     expect(await get(`http://127.0.0.1:${hostOnly}/`)).toBe('page of webhost\n');
     const info = await inspect('web');
     const settings = info.NetworkSettings;
-    expect(settings.IPAddress).toMatch(/^198\.19\.64\.\d+$/);
-    expect(settings).toMatchObject({ Gateway: '198.19.64.1', IPPrefixLen: 24 });
+    expect(settings.IPAddress.startsWith(prefixOf(network.config.bip))).toBe(true);
+    expect(settings).toMatchObject({ Gateway: GATEWAY, IPPrefixLen: 24 });
     expect(settings.MacAddress).toMatch(/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/);
     expect(settings.Ports).toEqual({
       '80/tcp': [
@@ -199,7 +201,7 @@ describe('container networking through the docker CLI', { tags: ['kernel'] }, ()
   it('resolves names and aliases on a user network; connect adds eth1, disconnect removes it', async () => {
     const started = Math.floor(Date.now() / 1000);
     const netId = (
-      await ok(['network', 'create', '--subnet', '198.19.96.0/24', '--label', 'k=v', 'app'])
+      await ok(['network', 'create', '--subnet', APP_SUBNET, '--label', 'k=v', 'app'])
     ).trim();
     const bridge = `br-${netId.slice(0, 12)}`;
     expect(
@@ -227,15 +229,15 @@ describe('container networking through the docker CLI', { tags: ['kernel'] }, ()
       '--network',
       'app',
       '--ip',
-      '198.19.96.50',
+      `${prefixOf(APP_SUBNET)}50`,
       IMG,
       'sleep',
       '60',
     ]);
     expect((await inspect('beta')).NetworkSettings.Networks.app).toMatchObject({
-      IPAddress: '198.19.96.50',
+      IPAddress: `${prefixOf(APP_SUBNET)}50`,
       NetworkID: netId,
-      IPAMConfig: { IPv4Address: '198.19.96.50' },
+      IPAMConfig: { IPv4Address: `${prefixOf(APP_SUBNET)}50` },
     });
     expect((await inspect('alpha')).NetworkSettings.Networks.app.Aliases).toEqual(['svc']);
     for (const name of ['alpha', 'svc', 'alpha.app'])
@@ -256,11 +258,11 @@ describe('container networking through the docker CLI', { tags: ['kernel'] }, ()
         .sort(),
     ).toEqual(['alpha', 'beta']);
 
-    await ok(['network', 'create', '--subnet', '198.19.97.0/24', 'side']);
+    await ok(['network', 'create', '--subnet', SIDE_SUBNET, 'side']);
     await ok(['network', 'connect', 'side', 'alpha']);
     expect(await ok(['exec', 'alpha', 'ls', '/sys/class/net'])).toBe('eth0\neth1\nlo\n');
     expect((await inspect('alpha')).NetworkSettings.Networks.side.IPAddress).toMatch(
-      /^198\.19\.97\./,
+      new RegExp(`^${prefixOf(SIDE_SUBNET).replaceAll('.', '\\.')}\\d+$`),
     );
     await ok(['network', 'disconnect', 'side', 'alpha']);
     expect(await ok(['exec', 'alpha', 'ls', '/sys/class/net'])).toBe('eth0\nlo\n');
