@@ -101,13 +101,16 @@ export function contentService(
       return EMPTY;
     }),
     Read: streaming(async (req, write, call) => {
-      const stream = await store.reader(
-        contextOf(call.metadata),
-        req.digest,
-        Number(req.offset),
-        Number(req.size),
-      );
-      let offset = Number(req.offset);
+      const ctx = contextOf(call.metadata);
+      const [start, size] = [Number(req.offset), Number(req.size)];
+      // Most reads are of a manifest or a config: answered in one message, no stream.
+      const small = store.readSmall(ctx, req.digest, start, size);
+      if (small) {
+        if (small.length > 0) write({ offset: start, data: small });
+        return;
+      }
+      const stream = store.reader(ctx, req.digest, start, size);
+      let offset = start;
       stream.pause();
       for await (const chunk of stream as AsyncIterable<Buffer>) {
         for (let i = 0; i < chunk.length; i += READ_CHUNK) {

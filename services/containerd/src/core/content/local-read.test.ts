@@ -12,7 +12,7 @@ const drain = async (stream: Readable) => {
   return Buffer.concat(chunks);
 };
 
-describe('LocalContentStore.reader', () => {
+describe('LocalContentStore.reader and readSmall', () => {
   const root = mkdtempSync(join(tmpdir(), 'berth-content-read-'));
   const store = new LocalContentStore(root);
   afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -29,12 +29,19 @@ describe('LocalContentStore.reader', () => {
       const data = randomBytes(size);
       const digest = put(data);
       // Buffer.equals: vitest's deep equality walks megabytes byte by byte.
-      expect((await drain(await store.reader(digest))).equals(data)).toBe(true);
+      expect((await drain(store.reader(digest))).equals(data)).toBe(true);
       const offset = Math.floor(size / 3);
-      const range = await drain(await store.reader(digest, offset, 1000));
+      const range = await drain(store.reader(digest, offset, 1000));
       expect(range.equals(data.subarray(offset, offset + 1000))).toBe(true);
-      expect((await drain(await store.reader(digest, size, 0))).length).toBe(0);
-      await expect(store.reader(digest, size + 1, 0)).rejects.toThrow(/beyond/);
+      expect((await drain(store.reader(digest, size, 0))).length).toBe(0);
+      expect(() => store.reader(digest, size + 1, 0)).toThrow(/beyond/);
+      // readSmall: the whole range in one buffer up to 64 KiB, else nothing.
+      const small = store.readSmall(digest);
+      if (size <= 64 << 10) expect(small?.equals(data)).toBe(true);
+      else expect(small).toBeUndefined();
+      expect(store.readSmall(digest, offset, 1000)?.equals(range)).toBe(true);
+      expect(() => store.readSmall(digest, size + 1, 0)).toThrow(/beyond/);
     }
+    expect(() => store.readSmall(`sha256:${'0'.repeat(64)}`)).toThrow(/not found/);
   });
 });

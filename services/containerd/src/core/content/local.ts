@@ -94,19 +94,30 @@ export class LocalContentStore {
     return statSync(this.blobPath(digest), { throwIfNoEntry: false }) !== undefined;
   }
 
+  /** The bytes a read of `size` from `offset` covers (size 0 reads to the end). */
+  private range(digest: string, offset: number, size: number) {
+    // Synchronous: small reads (manifests, configs) are on the path of every container
+    // create, and a thread-pool round trip costs them more than the stat itself.
+    const st = statSync(this.blobPath(digest), { throwIfNoEntry: false });
+    if (!st) throw notFound(`content digest ${digest}`);
+    if (offset > st.size) throw errorOf('OutOfRange', `offset ${offset} beyond ${st.size}`);
+    const end = size > 0 ? Math.min(st.size, offset + size) : st.size;
+    return { path: this.blobPath(digest), offset, length: Math.max(end - offset, 0) };
+  }
+
+  /** The range in one buffer when it is small (a manifest, a config), else undefined. */
+  readSmall(digest: string, offset = 0, size = 0): Buffer | undefined {
+    const r = this.range(digest, offset, size);
+    return r.length <= SMALL_READ ? readRange(r.path, r.offset, r.length) : undefined;
+  }
+
   /** A stream of `size` bytes from `offset` (size 0 reads to the end). */
-  async reader(digest: string, offset = 0, size = 0): Promise<Readable> {
-    const info = await this.info(digest);
-    if (offset > info.size) throw errorOf('OutOfRange', `offset ${offset} beyond ${info.size}`);
-    const end = size > 0 ? Math.min(info.size, offset + size) - 1 : info.size - 1;
-    if (end + 1 - offset <= SMALL_READ) {
-      return Readable.from([
-        readRange(this.blobPath(digest), offset, Math.max(end + 1 - offset, 0)),
-      ]);
-    }
-    return createReadStream(this.blobPath(digest), {
-      start: offset,
-      end: Math.max(end, offset - 1),
+  reader(digest: string, offset = 0, size = 0): Readable {
+    const r = this.range(digest, offset, size);
+    if (r.length <= SMALL_READ) return Readable.from([readRange(r.path, r.offset, r.length)]);
+    return createReadStream(r.path, {
+      start: r.offset,
+      end: r.offset + r.length - 1,
       highWaterMark: READ_CHUNK,
     });
   }

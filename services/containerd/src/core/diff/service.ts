@@ -101,7 +101,7 @@ export class DiffService {
     desc: Descriptor,
     target: ApplyTarget,
   ): Promise<{ digest: string; size: number }> {
-    const tar = await decompressed(await this.content.reader(ctx, desc.digest, 0, 0));
+    const tar = await decompressed(this.content.reader(ctx, desc.digest, 0, 0));
     const hash = createHash('sha256');
     let size = 0;
     // The extractor reads the same chunks; the diff ID also covers trailing padding the
