@@ -101,18 +101,16 @@ export function contentService(
       return EMPTY;
     }),
     Read: streaming(async (req, write, call) => {
-      const ctx = contextOf(call.metadata);
-      const [start, size] = [Number(req.offset), Number(req.size)];
+      const start = Number(req.offset);
+      const blob = store.read(contextOf(call.metadata), req.digest, start, Number(req.size));
       // Most reads are of a manifest or a config: answered in one message, no stream.
-      const small = store.readSmall(ctx, req.digest, start, size);
-      if (small) {
-        if (small.length > 0) write({ offset: start, data: small });
+      if (Buffer.isBuffer(blob)) {
+        if (blob.length > 0) write({ offset: start, data: blob });
         return;
       }
-      const stream = store.reader(ctx, req.digest, start, size);
       let offset = start;
-      stream.pause();
-      for await (const chunk of stream as AsyncIterable<Buffer>) {
+      blob.pause();
+      for await (const chunk of blob as AsyncIterable<Buffer>) {
         for (let i = 0; i < chunk.length; i += READ_CHUNK) {
           const data = chunk.subarray(i, i + READ_CHUNK);
           write({ offset, data });

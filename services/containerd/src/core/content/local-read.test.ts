@@ -12,7 +12,7 @@ const drain = async (stream: Readable) => {
   return Buffer.concat(chunks);
 };
 
-describe('LocalContentStore.reader and readSmall', () => {
+describe('LocalContentStore.read and reader', () => {
   const root = mkdtempSync(join(tmpdir(), 'berth-content-read-'));
   const store = new LocalContentStore(root);
   afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -35,13 +35,14 @@ describe('LocalContentStore.reader and readSmall', () => {
       expect(range.equals(data.subarray(offset, offset + 1000))).toBe(true);
       expect((await drain(store.reader(digest, size, 0))).length).toBe(0);
       expect(() => store.reader(digest, size + 1, 0)).toThrow(/beyond/);
-      // readSmall: the whole range in one buffer up to 64 KiB, else nothing.
-      const small = store.readSmall(digest);
-      if (size <= 64 << 10) expect(small?.equals(data)).toBe(true);
-      else expect(small).toBeUndefined();
-      expect(store.readSmall(digest, offset, 1000)?.equals(range)).toBe(true);
-      expect(() => store.readSmall(digest, size + 1, 0)).toThrow(/beyond/);
+      // read: the whole range in one buffer up to 64 KiB, else a stream.
+      const whole = store.read(digest);
+      if (size <= 64 << 10) expect(Buffer.isBuffer(whole) && whole.equals(data)).toBe(true);
+      else expect(Buffer.isBuffer(whole)).toBe(false);
+      const small = store.read(digest, offset, 1000);
+      expect(Buffer.isBuffer(small) && small.equals(range)).toBe(true);
+      expect(() => store.read(digest, size + 1, 0)).toThrow(/beyond/);
     }
-    expect(() => store.readSmall(`sha256:${'0'.repeat(64)}`)).toThrow(/not found/);
+    expect(() => store.read(`sha256:${'0'.repeat(64)}`)).toThrow(/not found/);
   });
 });

@@ -94,32 +94,27 @@ export class LocalContentStore {
     return statSync(this.blobPath(digest), { throwIfNoEntry: false }) !== undefined;
   }
 
-  /** The bytes a read of `size` from `offset` covers (size 0 reads to the end). */
-  private range(digest: string, offset: number, size: number) {
-    // Synchronous: small reads (manifests, configs) are on the path of every container
-    // create, and a thread-pool round trip costs them more than the stat itself.
-    const st = statSync(this.blobPath(digest), { throwIfNoEntry: false });
+  /**
+   * The bytes of a read of `size` from `offset` (size 0 reads to the end): in one buffer when
+   * the range is small (a manifest, a config), else a stream. The stat is synchronous: small
+   * reads are on the path of every container create, and a thread-pool round trip costs them
+   * more than the stat itself.
+   */
+  read(digest: string, offset = 0, size = 0): Buffer | Readable {
+    const path = this.blobPath(digest);
+    const st = statSync(path, { throwIfNoEntry: false });
     if (!st) throw notFound(`content digest ${digest}`);
     if (offset > st.size) throw errorOf('OutOfRange', `offset ${offset} beyond ${st.size}`);
     const end = size > 0 ? Math.min(st.size, offset + size) : st.size;
-    return { path: this.blobPath(digest), offset, length: Math.max(end - offset, 0) };
+    const length = Math.max(end - offset, 0);
+    if (length <= SMALL_READ) return readRange(path, offset, length);
+    return createReadStream(path, { start: offset, end: end - 1, highWaterMark: READ_CHUNK });
   }
 
-  /** The range in one buffer when it is small (a manifest, a config), else undefined. */
-  readSmall(digest: string, offset = 0, size = 0): Buffer | undefined {
-    const r = this.range(digest, offset, size);
-    return r.length <= SMALL_READ ? readRange(r.path, r.offset, r.length) : undefined;
-  }
-
-  /** A stream of `size` bytes from `offset` (size 0 reads to the end). */
+  /** read() as a stream, whatever the range's size. */
   reader(digest: string, offset = 0, size = 0): Readable {
-    const r = this.range(digest, offset, size);
-    if (r.length <= SMALL_READ) return Readable.from([readRange(r.path, r.offset, r.length)]);
-    return createReadStream(r.path, {
-      start: r.offset,
-      end: r.offset + r.length - 1,
-      highWaterMark: READ_CHUNK,
-    });
+    const data = this.read(digest, offset, size);
+    return Buffer.isBuffer(data) ? Readable.from([data]) : data;
   }
 
   /** Unlinks a blob; only garbage collection calls this, once no namespace records it. */

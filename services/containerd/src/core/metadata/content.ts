@@ -107,15 +107,15 @@ export class ContentStore {
     this.onDelete();
   }
 
+  /** A range of a blob this namespace holds: one buffer when small, else a stream. */
+  read(ctx: OpContext, digest: string, offset: number, size: number): Buffer | Readable {
+    this.info(ctx, digest);
+    return this.blobs.read(digest, offset, size);
+  }
+
   reader(ctx: OpContext, digest: string, offset: number, size: number): Readable {
     this.info(ctx, digest);
     return this.blobs.reader(digest, offset, size);
-  }
-
-  /** A small range in one buffer, else undefined (then use reader). */
-  readSmall(ctx: OpContext, digest: string, offset: number, size: number): Buffer | undefined {
-    this.info(ctx, digest);
-    return this.blobs.readSmall(digest, offset, size);
   }
 
   private backendRef(ctx: OpContext, ref: string): string {
