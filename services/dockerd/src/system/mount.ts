@@ -22,7 +22,7 @@ export async function mountWithOptions(
   sys.mount(null, target, null, propagation || MS.PRIVATE, null);
 }
 
-/** Detaches everything mounted on `target`. */
+/** Detaches everything mounted on `target`; nothing mounted there (or no `target`) is fine. */
 export function unmount(target: string): void {
   unmountAll(target, MNT_DETACH);
 }

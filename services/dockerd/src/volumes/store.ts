@@ -134,7 +134,7 @@ export class VolumeStore {
   /** Unmounts a volume with mount options once no running container uses it (local driver's refcount). */
   async deactivate(name: string): Promise<void> {
     const volume = this.find(name);
-    if (volume && hasMountOptions(volume.Options)) await unmountLocal(this.dataPath(name));
+    if (volume && hasMountOptions(volume.Options)) unmountLocal(this.dataPath(name));
   }
 
   async remove(name: string, options: { force?: boolean } = {}): Promise<void> {
@@ -147,7 +147,7 @@ export class VolumeStore {
     if (users.length > 0)
       throw conflict(`remove ${name}: volume is in use - [${users.join(', ')}]`);
     const dir = join(this.root, name);
-    await unmountLocal(this.dataPath(name));
+    unmountLocal(this.dataPath(name));
     // The record goes first (renamed away), so a crash never leaves a half-removed volume listed.
     const trash = join(this.root, `.rm-${randomBytes(8).toString('hex')}`);
     renameSync(dir, trash);
