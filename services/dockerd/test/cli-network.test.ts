@@ -34,6 +34,9 @@ const GATEWAY = network.config.bip.split('/')[0];
 const [APP_SUBNET, SIDE_SUBNET] = network.spareSubnets;
 /** The first three octets and a dot of a /24 ("198.19.8."). */
 const prefixOf = (cidr: string) => cidr.replace(/\d+\/24$/, '');
+/** Any host address in a /24. */
+const addressIn = (cidr: string) => new RegExp(`^${prefixOf(cidr).replaceAll('.', '\\.')}\\d+$`);
+const BETA_IP = `${prefixOf(APP_SUBNET)}50`;
 const HTTPD = `mkdir -p /www && echo "page of $(hostname)" > /www/index.html && exec httpd -f -p 80 -h /www`;
 
 describe('container networking through the docker CLI', { tags: ['kernel'] }, () => {
@@ -148,7 +151,7 @@ describe('container networking through the docker CLI', { tags: ['kernel'] }, ()
     expect(await get(`http://127.0.0.1:${hostOnly}/`)).toBe('page of webhost\n');
     const info = await inspect('web');
     const settings = info.NetworkSettings;
-    expect(settings.IPAddress.startsWith(prefixOf(network.config.bip))).toBe(true);
+    expect(settings.IPAddress).toMatch(addressIn(network.config.bip));
     expect(settings).toMatchObject({ Gateway: GATEWAY, IPPrefixLen: 24 });
     expect(settings.MacAddress).toMatch(/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/);
     expect(settings.Ports).toEqual({
@@ -229,15 +232,15 @@ describe('container networking through the docker CLI', { tags: ['kernel'] }, ()
       '--network',
       'app',
       '--ip',
-      `${prefixOf(APP_SUBNET)}50`,
+      BETA_IP,
       IMG,
       'sleep',
       '60',
     ]);
     expect((await inspect('beta')).NetworkSettings.Networks.app).toMatchObject({
-      IPAddress: `${prefixOf(APP_SUBNET)}50`,
+      IPAddress: BETA_IP,
       NetworkID: netId,
-      IPAMConfig: { IPv4Address: `${prefixOf(APP_SUBNET)}50` },
+      IPAMConfig: { IPv4Address: BETA_IP },
     });
     expect((await inspect('alpha')).NetworkSettings.Networks.app.Aliases).toEqual(['svc']);
     for (const name of ['alpha', 'svc', 'alpha.app'])
@@ -262,7 +265,7 @@ describe('container networking through the docker CLI', { tags: ['kernel'] }, ()
     await ok(['network', 'connect', 'side', 'alpha']);
     expect(await ok(['exec', 'alpha', 'ls', '/sys/class/net'])).toBe('eth0\neth1\nlo\n');
     expect((await inspect('alpha')).NetworkSettings.Networks.side.IPAddress).toMatch(
-      new RegExp(`^${prefixOf(SIDE_SUBNET).replaceAll('.', '\\.')}\\d+$`),
+      addressIn(SIDE_SUBNET),
     );
     await ok(['network', 'disconnect', 'side', 'alpha']);
     expect(await ok(['exec', 'alpha', 'ls', '/sys/class/net'])).toBe('eth0\nlo\n');
