@@ -12,6 +12,7 @@ import type { OpContext } from '../core/metadata/context';
 import {
   bundlePaths,
   createBundle,
+  emptyTrash,
   removeBundle,
   TASK_PLUGIN_DIR,
   type BundlePaths,
@@ -99,7 +100,7 @@ export class TaskManager {
     if (!c.spec) throw failedPrecondition(`container ${c.id} has no spec`);
     const bundle = bundlePaths(this.opts.state, this.opts.root, ctx.namespace, c.id);
     if (existsSync(bundle.path)) throw alreadyExists(`task ${c.id}`);
-    await createBundle(bundle, c.spec.value);
+    createBundle(bundle, c.spec.value);
     const launch = this.launchFor(ctx.namespace, c, bundle);
     let shim: ShimClient | undefined;
     let closeLog = () => {};
@@ -140,7 +141,7 @@ export class TaskManager {
         this.opts.log.warn({ err: e, id: c.id }, 'failed to clean up shim after create error'),
       );
       closeLog();
-      removeBundle(bundle);
+      this.discard(bundle);
       throw err;
     }
   }
@@ -158,8 +159,15 @@ export class TaskManager {
     this.tasks.delete(`${ctx.namespace}/${id}`);
     await this.shutdown(task.shim, id, ctx.trace);
     task.closeLog();
-    removeBundle(task.bundle);
+    this.discard(task.bundle);
     return res;
+  }
+
+  /** Removes a bundle; its files are deleted in the background (see removeBundle). */
+  private discard(bundle: BundlePaths): void {
+    removeBundle(bundle).catch((err: unknown) =>
+      this.opts.log.warn({ err, bundle: bundle.path }, 'failed to delete a removed bundle'),
+    );
   }
 
   private async shutdown(shim: ShimClient, id: string, trace?: Context): Promise<void> {
@@ -186,6 +194,7 @@ export class TaskManager {
    * cleans up bundles whose shim is gone or whose container no longer exists.
    */
   async reconnect(): Promise<void> {
+    await emptyTrash(this.opts.state, this.opts.root);
     const base = join(this.opts.state, TASK_PLUGIN_DIR);
     for (const ns of await readdir(base).catch(() => [] as string[])) {
       for (const id of await readdir(join(base, ns)).catch(() => [] as string[])) {
@@ -218,7 +227,7 @@ export class TaskManager {
       }
       await this.deleteWithBinary(launch).catch(() => undefined);
     }
-    removeBundle(bundle);
+    await removeBundle(bundle);
   }
 
   async close(): Promise<void> {

@@ -14,6 +14,7 @@ describe('runtime naming', () => {
     expect(bundlePaths('/s', '/r', 'default', 't1')).toEqual({
       path: '/s/io.containerd.runtime.v2.task/default/t1',
       work: '/r/io.containerd.runtime.v2.task/default/t1',
+      trash: ['/s/io.containerd.runtime.v2.task.trash', '/r/io.containerd.runtime.v2.task.trash'],
     });
     for (const bad of ['..', '../x', 'a/b', '', '.hidden'])
       expect(() => bundlePaths('/s', '/r', 'default', bad)).toThrow(/invalid task id/);
