@@ -1,4 +1,4 @@
-import { mkdir, readFile, readdir, rmdir, stat, writeFile } from 'node:fs/promises';
+import { mkdirSync, readdirSync, readFileSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
 import { fsError } from './errors';
 
 export interface DirEntry {
@@ -23,11 +23,17 @@ export interface CgroupFs {
   exists(path: string): Promise<boolean>;
 }
 
-/** The real cgroupfs through node:fs. */
+/**
+ * The real cgroupfs through node:fs. The calls are synchronous behind the promise interface:
+ * cgroupfs is served by the kernel from memory, so each call takes microseconds, where an
+ * asynchronous one costs a thread-pool round trip, and a container's creation makes dozens in
+ * chains (mkdir -p per hierarchy, then the limits). As runc's writes, a write that lowers a
+ * memory limit below the usage waits for the kernel's reclaim.
+ */
 export class NodeCgroupFs implements CgroupFs {
   async readFile(path: string): Promise<string> {
     try {
-      return await readFile(path, 'utf8');
+      return readFileSync(path, 'utf8');
     } catch (err) {
       throw fsError('read', path, err);
     }
@@ -35,7 +41,7 @@ export class NodeCgroupFs implements CgroupFs {
 
   async writeFile(path: string, value: string): Promise<void> {
     try {
-      await writeFile(path, value);
+      writeFileSync(path, value);
     } catch (err) {
       throw fsError('write', path, err, value);
     }
@@ -43,7 +49,7 @@ export class NodeCgroupFs implements CgroupFs {
 
   async mkdir(path: string): Promise<void> {
     try {
-      await mkdir(path);
+      mkdirSync(path);
     } catch (err) {
       throw fsError('mkdir', path, err);
     }
@@ -51,7 +57,7 @@ export class NodeCgroupFs implements CgroupFs {
 
   async rmdir(path: string): Promise<void> {
     try {
-      await rmdir(path);
+      rmdirSync(path);
     } catch (err) {
       throw fsError('rmdir', path, err);
     }
@@ -59,8 +65,7 @@ export class NodeCgroupFs implements CgroupFs {
 
   async exists(path: string): Promise<boolean> {
     try {
-      await stat(path);
-      return true;
+      return statSync(path, { throwIfNoEntry: false }) !== undefined;
     } catch (err) {
       const { code } = err as NodeJS.ErrnoException;
       if (code === 'ENOENT' || code === 'ENOTDIR') return false;
@@ -70,7 +75,7 @@ export class NodeCgroupFs implements CgroupFs {
 
   async readdir(path: string): Promise<DirEntry[]> {
     try {
-      const entries = await readdir(path, { withFileTypes: true });
+      const entries = readdirSync(path, { withFileTypes: true });
       return entries.map((e) => ({ name: e.name, isDirectory: e.isDirectory() }));
     } catch (err) {
       throw fsError('readdir', path, err);

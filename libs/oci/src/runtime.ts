@@ -1,8 +1,7 @@
 // The runtime's operations (runc's commands) over a state root: create/start/run/exec/state/
 // list/kill/delete/ps/pause/resume/update/stats. The CLI in services/runtime is a thin shell.
-import { constants } from 'node:fs';
-import { open, readFile, rm, type FileHandle } from 'node:fs/promises';
-import { readlinkSync } from 'node:fs';
+import { constants, readFileSync, readlinkSync } from 'node:fs';
+import { open, rm, type FileHandle } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import {
   createManager,
@@ -65,6 +64,7 @@ export interface ExecOptions {
 }
 
 const PID_SENTINEL = -7777777;
+let hostLayout: Promise<CgroupHost> | undefined;
 /** How long a process whose fifo end closed without the byte is given to finish dying. */
 const DYING_MS = 200;
 
@@ -107,16 +107,15 @@ export class Runtime {
     this.seccompCacheDir = opts.seccompCacheDir ?? join(opts.root, '.seccomp');
   }
 
-  private host?: Promise<CgroupHost>;
-
   private async launcherBinary(): Promise<string | undefined> {
     return this.opts.sealedLauncher ? sealedLauncher() : undefined;
   }
 
-  /** The host's cgroup layout, read once per Runtime rather than once per operation. */
+  /** The host's cgroup layout, read once per process (as containerd's cgroups.Mode() does):
+   * a shim makes a Runtime per container. */
   private cgroupHost(): Promise<CgroupHost> {
-    this.host ??= detectHost(new NodeCgroupFs());
-    return this.host;
+    hostLayout ??= detectHost(new NodeCgroupFs());
+    return hostLayout;
   }
 
   private async cgroup(rec: Pick<ContainerRecord, 'cgroupsPath'>): Promise<CgroupManager> {
@@ -127,7 +126,7 @@ export class Runtime {
     const bundle = resolve(opts.bundle);
     let spec: Spec;
     try {
-      spec = validateSpec(JSON.parse(await readFile(join(bundle, 'config.json'), 'utf8')));
+      spec = validateSpec(JSON.parse(readFileSync(join(bundle, 'config.json'), 'utf8')));
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT')
         throw new RuntimeError(`JSON specification file config.json not found`);

@@ -1,7 +1,17 @@
 // The container state directory (<root>/<id>/): our record of a container, written
-// atomically, and the status runc reports for it derived from the live process.
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
+// atomically, and the status runc reports for it derived from the live process. The file calls
+// are synchronous behind async methods: a few small files (the root is tmpfs, /run/... as
+// runc's), where each asynchronous call would cost a thread-pool round trip on the path of
+// every create, start and delete in a long-lived shim.
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import type { Spec } from '../spec/types';
 
@@ -73,9 +83,9 @@ export class StateStore {
 
   /** Claims the id: fails when a container of that name exists (mkdir is the lock). */
   async reserve(id: string): Promise<void> {
-    await mkdir(this.root, { recursive: true, mode: 0o711 });
+    mkdirSync(this.root, { recursive: true, mode: 0o711 });
     try {
-      await mkdir(this.dir(id), { mode: 0o711 });
+      mkdirSync(this.dir(id), { mode: 0o711 });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'EEXIST')
         throw new Error(`container with id exists: ${id}`);
@@ -85,15 +95,13 @@ export class StateStore {
 
   async save(rec: ContainerRecord): Promise<void> {
     const file = join(this.dir(rec.id), 'state.json');
-    await writeFile(`${file}.tmp`, JSON.stringify(rec));
-    await rename(`${file}.tmp`, file);
+    writeFileSync(`${file}.tmp`, JSON.stringify(rec));
+    renameSync(`${file}.tmp`, file);
   }
 
   async load(id: string): Promise<ContainerRecord> {
     try {
-      return JSON.parse(
-        await readFile(join(this.dir(id), 'state.json'), 'utf8'),
-      ) as ContainerRecord;
+      return JSON.parse(readFileSync(join(this.dir(id), 'state.json'), 'utf8')) as ContainerRecord;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new ContainerNotFound(id);
       throw err;
@@ -102,26 +110,23 @@ export class StateStore {
 
   async list(): Promise<string[]> {
     try {
-      return (await readdir(this.root)).filter((n) => VALID_ID.test(n)).sort();
+      return readdirSync(this.root)
+        .filter((n) => VALID_ID.test(n))
+        .sort();
     } catch {
       return [];
     }
   }
 
   async remove(id: string): Promise<void> {
-    await rm(this.dir(id), { recursive: true, force: true });
+    rmSync(this.dir(id), { recursive: true, force: true });
   }
 
   /** created while the exec fifo exists, running after; stopped once the process is gone. */
   async status(rec: ContainerRecord, frozen: boolean): Promise<Status> {
     if (processStartTime(rec.pid) !== rec.startTime) return 'stopped';
     if (frozen) return 'paused';
-    try {
-      await stat(this.fifo(rec.id));
-      return 'created';
-    } catch {
-      return 'running';
-    }
+    return existsSync(this.fifo(rec.id)) ? 'created' : 'running';
   }
 }
 

@@ -1,6 +1,7 @@
 // A container: its init process and execs, created by its OCI runtime, each process parented
 // by its own berth-monitor. Every state change is persisted before it is answered.
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdirSync } from 'node:fs';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Context } from '@opentelemetry/api';
 import type { ExitRecord, ServerRespawn } from '@berth/monitor';
@@ -85,7 +86,7 @@ export class Container {
     const { id, bundle, rootfs } = options;
     const rootfsDir = join(bundle, 'rootfs');
     if (rootfs.length > 0) {
-      await mkdir(rootfsDir, { recursive: true });
+      mkdirSync(rootfsDir, { recursive: true });
       mountAll(rootfs, rootfsDir);
     }
     const state: ContainerState = {
@@ -236,7 +237,7 @@ export class Container {
 
   /** Has the runtime create the init process or start an exec, under a new monitor. */
   private async launch(state: ProcessState, trace: Context): Promise<void> {
-    await mkdir(this.group.socketDir, { recursive: true });
+    mkdirSync(this.group.socketDir, { recursive: true });
     const monitor: MonitorRequest = {
       ...state,
       consoleSocket: consoleOf(state),

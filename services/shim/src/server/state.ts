@@ -1,15 +1,9 @@
 // What survives a server restart: one JSON file per container in its bundle (written by
-// rename, so never half-written) and a registry of the group's containers.
-import {
-  mkdir,
-  readdir,
-  readlink,
-  rename,
-  rm,
-  symlink,
-  writeFile,
-  readFile,
-} from 'node:fs/promises';
+// rename, so never half-written) and a registry of the group's containers. Written with
+// synchronous calls: small files under containerd's state directory (tmpfs), rewritten on every
+// create, start and exit, where each asynchronous call would cost a thread-pool round trip.
+import { readdir, readFile, readlink } from 'node:fs/promises';
+import { mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RuntimeConfig } from './runtime';
 
@@ -52,8 +46,8 @@ export const STATE_FILE = 'berth-shim.json';
 
 export async function saveState(state: ContainerState): Promise<void> {
   const file = join(state.bundle, STATE_FILE);
-  await writeFile(`${file}.tmp`, JSON.stringify(state));
-  await rename(`${file}.tmp`, file);
+  writeFileSync(`${file}.tmp`, JSON.stringify(state));
+  renameSync(`${file}.tmp`, file);
 }
 
 export async function loadState(bundle: string): Promise<ContainerState | undefined> {
@@ -74,13 +68,13 @@ export class Registry {
   }
 
   async add(id: string, bundle: string): Promise<void> {
-    await mkdir(this.dir, { recursive: true });
-    await rm(join(this.dir, id), { force: true });
-    await symlink(bundle, join(this.dir, id));
+    mkdirSync(this.dir, { recursive: true });
+    rmSync(join(this.dir, id), { force: true });
+    symlinkSync(bundle, join(this.dir, id));
   }
 
   async remove(id: string): Promise<void> {
-    await rm(join(this.dir, id), { force: true });
+    rmSync(join(this.dir, id), { force: true });
   }
 
   async bundles(): Promise<string[]> {
