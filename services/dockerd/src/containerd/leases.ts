@@ -3,7 +3,11 @@
 import { randomUUID } from 'node:crypto';
 import type { ContainerdConnection } from './connection';
 
-/** Runs `fn` under a fresh lease that expires on its own if dockerd dies mid-way. */
+/**
+ * Runs `fn` under a fresh lease that expires on its own if dockerd dies mid-way. The lease is
+ * deleted after `fn` settles without waiting for the answer: by then the record that holds
+ * what `fn` made exists, and a lease that outlives a failed Delete only expires later.
+ */
 export async function withLease<T>(
   connection: ContainerdConnection,
   fn: (lease: string) => Promise<T>,
@@ -15,6 +19,6 @@ export async function withLease<T>(
   try {
     return await fn(id);
   } finally {
-    await connection.call('leases', 'Delete', { id, sync: false }).catch(() => undefined);
+    void connection.call('leases', 'Delete', { id, sync: false }).catch(() => undefined);
   }
 }

@@ -442,14 +442,17 @@ export class ContainerManager {
         status === SIGKILL_STATUS && (await taskWasOomKilled(connection, container.id));
       const unreported = killed && !container.record.State.OOMKilled;
       if (killed) container.record.State.OOMKilled = true;
-      await this.reapTask(container, connection);
+      // The process is gone: its namespace can go while containerd deletes the task.
+      await Promise.all([
+        this.reapTask(container, connection),
+        this.deps.network
+          .release(container.record, trace)
+          .catch((err: unknown) =>
+            this.deps.logger.warn({ err, container: container.id }, 'network release failed'),
+          ),
+      ]);
       container.stdio?.close();
       container.stdio = undefined;
-      await this.deps.network
-        .release(container.record, trace)
-        .catch((err: unknown) =>
-          this.deps.logger.warn({ err, container: container.id }, 'network release failed'),
-        );
       if (unreported) this.emit(container, 'oom');
       this.markExited(container, status, error);
       this.emit(container, 'die', { exitCode: String(status) });
@@ -627,14 +630,16 @@ export class ContainerManager {
       await this.deps.network.release(container.record, trace);
       this.containers.delete(container.id);
       if (container.taskMayExist) await this.reapTask(container, connection);
-      await connection.call('containers', 'Delete', { id: container.id }).catch((err: unknown) => {
+      const gone = (err: unknown) => {
         if (grpcCode(err) !== GrpcCode.NOT_FOUND) throw err;
-      });
-      await connection
-        .call('snapshots', 'Remove', { snapshotter: SNAPSHOTTER, key: container.id })
-        .catch((err: unknown) => {
-          if (grpcCode(err) !== GrpcCode.NOT_FOUND) throw err;
-        });
+      };
+      // Independent records: one round trip for both.
+      await Promise.all([
+        connection.call('containers', 'Delete', { id: container.id }).catch(gone),
+        connection
+          .call('snapshots', 'Remove', { snapshotter: SNAPSHOTTER, key: container.id })
+          .catch(gone),
+      ]);
       container.log?.close();
       this.deps.records.remove(container.id);
       rmSync(join(this.deps.execRoot, container.id), { recursive: true, force: true });
