@@ -1,7 +1,7 @@
 import { TtrpcClient, TtrpcError, Code } from '@berth/ttrpc';
 import { protoRoot, LOADER_OPTIONS } from '@berth/proto';
-import { existsSync } from 'node:fs';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { existsSync, writeFileSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { trace, type Context } from '@opentelemetry/api';
@@ -117,7 +117,7 @@ export class TaskManager {
         () => startShim(launch, c.runtime.options && encodeAny(c.runtime.options)),
         ctx.trace,
       );
-      await writeFile(join(bundle.path, 'address'), address);
+      writeFileSync(join(bundle.path, 'address'), address);
       shim = new ShimClient(await TtrpcClient.connect(address), ctx.namespace);
       const res = await shim.call(
         'Create',
