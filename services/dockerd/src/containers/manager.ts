@@ -641,7 +641,11 @@ export class ContainerManager {
           .catch(gone),
       ]);
       container.log?.close();
-      this.deps.records.remove(container.id);
+      this.deps.records
+        .remove(container.id)
+        .catch((err: unknown) =>
+          this.deps.logger.warn({ err, container: container.id }, 'removing files failed'),
+        );
       rmSync(join(this.deps.execRoot, container.id), { recursive: true, force: true });
       await this.deps.mounts.release(container.record.MountPoints ?? [], !!options.volumes);
       this.emit(container, 'destroy');

@@ -11,6 +11,7 @@ import {
   rmSync,
   writeSync,
 } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ContainerRecord } from './record';
 
@@ -42,6 +43,11 @@ export class RecordStore {
   loadAll(): ContainerRecord[] {
     const records: ContainerRecord[] = [];
     for (const id of readdirSync(this.root)) {
+      if (id.startsWith('.')) {
+        // a removal the daemon did not finish
+        rmSync(join(this.root, id), { recursive: true, force: true });
+        continue;
+      }
       try {
         records.push(
           JSON.parse(readFileSync(join(this.root, id, RECORD_FILE), 'utf8')) as ContainerRecord,
@@ -54,7 +60,19 @@ export class RecordStore {
     return records;
   }
 
-  remove(id: string): void {
-    rmSync(this.dir(id), { recursive: true, force: true });
+  /**
+   * Renames the container's directory out of the way (a dot name, which loadAll never reads as
+   * a container and clears if left) and deletes its files in the background: its log and the
+   * files written at create are not on the path of `docker rm`. Settles when they are gone.
+   */
+  remove(id: string): Promise<void> {
+    const removing = join(this.root, `.${id}.removing`);
+    try {
+      renameSync(this.dir(id), removing);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return Promise.resolve();
+      throw err;
+    }
+    return rm(removing, { recursive: true, force: true });
   }
 }

@@ -1,7 +1,7 @@
 // `docker update`: Docker's validation of the new limits (verifyPlatformContainerResources
 // and Container.UpdateContainer), the merge into the container's HostConfig, and the
 // resources handed to the running task.
-import { cpus } from 'node:os';
+import { availableParallelism } from 'node:os';
 import { ApiError, invalidParameter } from '../api/errors';
 import type { HostConfig } from './record';
 
@@ -60,12 +60,14 @@ function checkCpuset(value: string | undefined, kind: 'cpus' | 'mems', available
 
 /**
  * Docker's checks of the limits asked for at create or update, on their own (400 Bad
- * Request, verifyPlatformContainerResources).
+ * Request, verifyPlatformContainerResources). The host's CPUs are counted as Docker's
+ * sysinfo.NumCPU counts them, from the affinity mask (os.cpus() would parse /proc/cpuinfo
+ * on every create).
  */
 export function validateResources(
   update: UpdateConfig,
   forUpdate: boolean,
-  hostCpus = cpus().length,
+  hostCpus = availableParallelism(),
 ): void {
   const fail = (message: string) => {
     throw invalidParameter(message);

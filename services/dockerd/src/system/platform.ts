@@ -1,7 +1,7 @@
 // Facts about the host in the vocabulary the Engine API uses (Go's GOARCH names,
 // os-release's PRETTY_NAME).
 import { readFileSync } from 'node:fs';
-import { arch, cpus, release, totalmem } from 'node:os';
+import { arch, availableParallelism, release, totalmem } from 'node:os';
 
 const GO_ARCH: Record<string, string> = {
   x64: 'amd64',
@@ -47,7 +47,7 @@ export function hostFacts(): HostFacts {
     kernelVersion: release(),
     operatingSystem: operatingSystem(),
     arch: goArch(),
-    ncpu: cpus().length,
+    ncpu: availableParallelism(),
     memTotal: totalmem(),
   };
 }
