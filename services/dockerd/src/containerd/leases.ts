@@ -3,11 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ContainerdConnection } from './connection';
 
-/**
- * Runs `fn` under a fresh lease that expires on its own if dockerd dies mid-way. The lease is
- * deleted after `fn` settles without waiting for the answer: by then the record that holds
- * what `fn` made exists, and a lease that outlives a failed Delete only expires later.
- */
+/** Runs `fn` under a fresh lease that expires on its own if dockerd dies mid-way. */
 export async function withLease<T>(
   connection: ContainerdConnection,
   fn: (lease: string) => Promise<T>,
@@ -19,6 +15,6 @@ export async function withLease<T>(
   try {
     return await fn(id);
   } finally {
-    void connection.call('leases', 'Delete', { id, sync: false }).catch(() => undefined);
+    await connection.call('leases', 'Delete', { id, sync: false }).catch(() => undefined);
   }
 }
