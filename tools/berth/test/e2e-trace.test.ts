@@ -124,7 +124,8 @@ describe('one docker run --rm through the berth stack is one trace', { tags: ['k
         ]);
         let trace: Trace | undefined;
         for (let i = 0; i < 40 && !trace; i++) {
-          const { traces } = await loadStore({ dir: stack.traceDir });
+          // No process may have written its first batch yet (they flush every 500 ms).
+          const { traces } = await loadStore({ dir: stack.traceDir, missingOk: true });
           trace = traces.find(
             (t) => !known.has(t.traceId) && t.root.span.name === 'dockerd.container.run',
           );
@@ -232,7 +233,7 @@ describe('one docker run --rm through the berth stack is one trace', { tags: ['k
     await run('docker', ['-H', stack.host, 'rm', Id]);
     let root: StoredSpan | undefined;
     for (let i = 0; i < 40 && !root; i++) {
-      const { traces } = await loadStore({ dir: stack.traceDir });
+      const { traces } = await loadStore({ dir: stack.traceDir, missingOk: true });
       root = traces
         .find((t) => t.traceId === traceId)
         ?.nodes.find((n) => n.span.name === 'dockerd.container.run')?.span;
