@@ -243,7 +243,7 @@ export class Container {
       consoleSocket: consoleOf(state),
       respawn: this.group.respawn,
       // The init process's cgroup is the container's: OOM kills there are the task's.
-      memoryCgroup: state.execId === '' ? await memoryCgroupV1(this.state.bundle) : undefined,
+      memoryCgroup: state.execId === '' ? memoryCgroupV1(this.state.bundle) : undefined,
     };
     const started =
       state.execId === ''
