@@ -19,14 +19,26 @@ const fakeRuntime = join(import.meta.dirname, 'fixtures', 'fake-runtime.py');
 let dir: string;
 let paths: MonitorPaths;
 
-/** A FIFO and a reader collecting all that is written to it until the writer closes. */
-function fifoReader(name: string): { path: string; text: Promise<string> } {
+/**
+ * A FIFO and a reader collecting all that is written to it until the writer closes. Ready once
+ * the reader waits in open(2) for a writer (the kernel's wait_for_partner): the monitor opens
+ * its outputs without blocking and drops what nobody reads yet, as upstream's shim does.
+ */
+async function fifoReader(name: string): Promise<{ path: string; text: Promise<string> }> {
   const path = join(dir, name);
   execFileSync('mkfifo', [path]);
   const cat = spawn('cat', [path]);
   let out = '';
   cat.stdout.on('data', (c: Buffer) => (out += c.toString()));
   const text = new Promise<string>((resolve) => cat.on('close', () => resolve(out)));
+  const waiting = () => {
+    try {
+      return readFileSync(`/proc/${cat.pid}/wchan`, 'utf8') === 'wait_for_partner';
+    } catch {
+      return false;
+    }
+  };
+  for (let i = 0; i < 2000 && !waiting(); i++) await new Promise((r) => setTimeout(r, 1));
   return { path, text };
 }
 
@@ -56,8 +68,8 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('berth-monitor', () => {
   it('adopts the process, copies its output and records its exit code', async () => {
-    const stdout = fifoReader('stdout');
-    const stderr = fifoReader('stderr');
+    const stdout = await fifoReader('stdout');
+    const stderr = await fifoReader('stderr');
     const proc = await spawnMonitor({
       ...paths,
       stdout: stdout.path,
@@ -113,7 +125,7 @@ describe('berth-monitor', () => {
   });
 
   it('passes stdin through and closes it on request', async () => {
-    const stdout = fifoReader('stdout');
+    const stdout = await fifoReader('stdout');
     const stdinPath = join(dir, 'stdin');
     execFileSync('mkfifo', [stdinPath]);
     const proc = await spawnMonitor({
@@ -138,7 +150,7 @@ describe('berth-monitor', () => {
   });
 
   it('relays a pty from the console socket and resizes it', async () => {
-    const stdout = fifoReader('stdout');
+    const stdout = await fifoReader('stdout');
     const proc = await spawnMonitor({
       ...paths,
       consoleSocket: join(dir, 'console.sock'),
