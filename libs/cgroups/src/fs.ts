@@ -27,8 +27,8 @@ export interface CgroupFs {
  * The real cgroupfs through node:fs. The calls are synchronous behind the promise interface:
  * cgroupfs is served by the kernel from memory, so each call takes microseconds, where an
  * asynchronous one costs a thread-pool round trip, and a container's creation makes dozens in
- * chains (mkdir -p per hierarchy, then the limits). As runc's writes, a write that lowers a
- * memory limit below the usage waits for the kernel's reclaim.
+ * chains (mkdir -p per hierarchy, then the limits). The cost: like runc's, a write that lowers
+ * a memory limit below the usage waits for the kernel's reclaim, here holding the event loop.
  */
 export class NodeCgroupFs implements CgroupFs {
   async readFile(path: string): Promise<string> {
