@@ -2,7 +2,7 @@
 // validated as Docker's local driver validates them, and mounted on the volume's _data.
 import { readFileSync } from 'node:fs';
 import { invalidParameter } from '../api/errors';
-import { isMountPoint, mountWithOptions, unmount } from '../system/mount';
+import { isMountPoint, mountWithOptions } from '../system/mount';
 
 const VALID = new Set(['type', 'device', 'o']);
 /** An option that needs others: a mount needs both what and how. */
@@ -34,9 +34,4 @@ export async function mountLocal(options: Record<string, string>, target: string
   if (isMountPoint(target, readFileSync('/proc/self/mountinfo', 'utf8'))) return;
   const flags = (options.o ?? '').split(',').filter(Boolean);
   await mountWithOptions(options.device ?? '', target, options.type ?? '', flags);
-}
-
-/** Unmounts a volume's mount, if it has one (unmount tolerates a plain directory). */
-export function unmountLocal(target: string): void {
-  unmount(target);
 }

@@ -6,7 +6,8 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import { conflict, invalidParameter, notFound } from '../api/errors';
 import type { EventBus } from '../events/bus';
-import { hasMountOptions, mountLocal, unmountLocal, validateLocalOptions } from './local-options';
+import { unmount } from '../system/mount';
+import { hasMountOptions, mountLocal, validateLocalOptions } from './local-options';
 
 export const ANONYMOUS_LABEL = 'com.docker.volume.anonymous';
 const RECORD_FILE = 'volume.json';
@@ -134,7 +135,7 @@ export class VolumeStore {
   /** Unmounts a volume with mount options once no running container uses it (local driver's refcount). */
   async deactivate(name: string): Promise<void> {
     const volume = this.find(name);
-    if (volume && hasMountOptions(volume.Options)) unmountLocal(this.dataPath(name));
+    if (volume && hasMountOptions(volume.Options)) unmount(this.dataPath(name));
   }
 
   async remove(name: string, options: { force?: boolean } = {}): Promise<void> {
@@ -147,7 +148,8 @@ export class VolumeStore {
     if (users.length > 0)
       throw conflict(`remove ${name}: volume is in use - [${users.join(', ')}]`);
     const dir = join(this.root, name);
-    unmountLocal(this.dataPath(name));
+    // A volume mounted from its options; unmount tolerates a plain directory.
+    unmount(this.dataPath(name));
     // The record goes first (renamed away), so a crash never leaves a half-removed volume listed.
     const trash = join(this.root, `.rm-${randomBytes(8).toString('hex')}`);
     renameSync(dir, trash);
