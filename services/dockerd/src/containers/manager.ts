@@ -11,7 +11,7 @@ import type { Logger } from 'pino';
 import { conflict, invalidParameter, notFound, notModified } from '../api/errors';
 import type { ContainerdConnection } from '../containerd/connection';
 import { DOCKER_NAMESPACE, GrpcCode, grpcCode } from '../containerd/connection';
-import { withLease } from '../containerd/leases';
+import { openLease } from '../containerd/leases';
 import type { EventBus } from '../events/bus';
 import { withDefaultSwap } from './resources';
 import { validateResources } from './update';
@@ -181,54 +181,58 @@ export class ContainerManager {
           `Conflict. The container name "${fullName}" is already in use by container "${holder.id}". You have to remove (or rename) that container to be able to reuse that name.`,
         );
       }
-      const image = await this.deps.images.forContainer(config.Image, trace);
-      const id = randomBytes(32).toString('hex');
-      span.setAttribute(ATTR.id, id);
-      run.setAttributes({ [ATTR.id]: id });
-      const merged = mergeImageConfig(config, image.config.config ?? {});
-      const network = await this.deps.network.plan(id, merged, hostConfig, endpoints, (ref) =>
-        this.get(ref),
-      );
-      const networkMode = network.mode;
-      const [path, ...args] = [...(merged.Entrypoint ?? []), ...(merged.Cmd ?? [])];
-      if (!path) throw invalidParameter('No command specified');
-      const record: ContainerRecord = {
-        Id: id,
-        Name: fullName,
-        Created: new Date().toISOString(),
-        Path: path,
-        Args: args,
-        Image: image.id,
-        Config: {
-          ...merged,
-          Hostname:
-            config.Hostname ||
-            network.sharedWith?.Config.Hostname ||
-            (networkMode === 'host' ? hostHostname() : id.slice(0, 12)),
-          Image: config.Image,
-        },
-        HostConfig: withDefaultSwap({
-          ...hostConfig,
-          NetworkMode: networkMode,
-          Runtime: runtime.name,
-        }),
-        State: createdState(),
-        RestartCount: 0,
-        StoppedByUser: false,
-        NetworkSettings: network.settings,
-        TraceParent: run.traceparent(),
-        MountPoints: this.deps.mounts.resolve(mountRequest(hostConfig, merged.Volumes)),
-      };
-      const dir = this.deps.records.dir(id);
-      mkdirSync(dir, { recursive: true, mode: 0o710 });
-      let rootfs: Mount[];
+      // The lease's Create travels while the image is looked up; every way out releases it.
+      const lease = openLease(connection);
+      let released: Promise<void> | undefined;
       try {
-        rootfs = await withLease(connection, async (lease) => {
+        const image = await this.deps.images.forContainer(config.Image, trace);
+        const id = randomBytes(32).toString('hex');
+        span.setAttribute(ATTR.id, id);
+        run.setAttributes({ [ATTR.id]: id });
+        const merged = mergeImageConfig(config, image.config.config ?? {});
+        const network = await this.deps.network.plan(id, merged, hostConfig, endpoints, (ref) =>
+          this.get(ref),
+        );
+        const networkMode = network.mode;
+        const [path, ...args] = [...(merged.Entrypoint ?? []), ...(merged.Cmd ?? [])];
+        if (!path) throw invalidParameter('No command specified');
+        const record: ContainerRecord = {
+          Id: id,
+          Name: fullName,
+          Created: new Date().toISOString(),
+          Path: path,
+          Args: args,
+          Image: image.id,
+          Config: {
+            ...merged,
+            Hostname:
+              config.Hostname ||
+              network.sharedWith?.Config.Hostname ||
+              (networkMode === 'host' ? hostHostname() : id.slice(0, 12)),
+            Image: config.Image,
+          },
+          HostConfig: withDefaultSwap({
+            ...hostConfig,
+            NetworkMode: networkMode,
+            Runtime: runtime.name,
+          }),
+          State: createdState(),
+          RestartCount: 0,
+          StoppedByUser: false,
+          NetworkSettings: network.settings,
+          TraceParent: run.traceparent(),
+          MountPoints: this.deps.mounts.resolve(mountRequest(hostConfig, merged.Volumes)),
+        };
+        const dir = this.deps.records.dir(id);
+        mkdirSync(dir, { recursive: true, mode: 0o710 });
+        let rootfs: Mount[];
+        try {
+          await lease.created;
           const { mounts } = await connection.call<{ mounts: Mount[] }>(
             'snapshots',
             'Prepare',
             { snapshotter: SNAPSHOTTER, key: id, parent: image.chainId },
-            { lease },
+            { lease: lease.id },
           );
           await this.deps.mounts.copyUp(record.MountPoints ?? [], mounts);
           const user = resolveUser(record.Config.User ?? '', (p) => readRootfsFile(mounts, p));
@@ -259,24 +263,28 @@ export class ContainerManager {
                 snapshot_key: id,
               },
             },
-            { lease },
+            { lease: lease.id },
           );
-          return mounts;
-        });
-        this.deps.records.save(record);
-      } catch (err) {
-        await connection
-          .call('snapshots', 'Remove', { snapshotter: SNAPSHOTTER, key: id })
-          .catch(() => undefined);
-        rmSync(dir, { recursive: true, force: true });
-        await this.deps.mounts.release(record.MountPoints ?? [], true);
-        throw err;
+          rootfs = mounts;
+          // The container now holds its snapshot: the lease goes while the record is written.
+          released = lease.release();
+          this.deps.records.save(record);
+        } catch (err) {
+          await connection
+            .call('snapshots', 'Remove', { snapshotter: SNAPSHOTTER, key: id })
+            .catch(() => undefined);
+          rmSync(dir, { recursive: true, force: true });
+          await this.deps.mounts.release(record.MountPoints ?? [], true);
+          throw err;
+        }
+        const container = this.adopt(record);
+        container.rootfs = rootfs;
+        container.taskMayExist = false;
+        this.emit(container, 'create');
+        return container;
+      } finally {
+        await (released ?? lease.release());
       }
-      const container = this.adopt(record);
-      container.rootfs = rootfs;
-      container.taskMayExist = false;
-      this.emit(container, 'create');
-      return container;
     };
     try {
       const container = await withSpan(
